@@ -1,0 +1,96 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "Kiln",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "kiln", targets: ["kiln"]),
+        .library(name: "KilnCore", targets: ["KilnCore"]),
+        .library(name: "KilnHarness", targets: ["KilnHarness"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+    ],
+    targets: [
+        // C: system libraries and the few calls Swift cannot make itself.
+        .systemLibrary(
+            name: "CLibSSH2", pkgConfig: "libssh2",
+            providers: [.apt(["libssh2-1-dev"])]),
+        .systemLibrary(
+            name: "CLibvirt", pkgConfig: "libvirt",
+            providers: [.apt(["libvirt-dev"])]),
+        .target(name: "CKilnSupport"),
+
+        // The pure core: models, parsing, selection, reports. No I/O.
+        .target(
+            name: "KilnCore",
+            dependencies: []),
+        // The seam between the harness and the backends.
+        .target(
+            name: "KilnPlatform",
+            dependencies: ["CKilnSupport", "KilnCore", .product(name: "Logging", package: "swift-log")]),
+        // SSH over libssh2.
+        .target(
+            name: "KilnSSH",
+            dependencies: [
+                "CLibSSH2", "KilnCore", "KilnPlatform",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // QEMU started directly as Kiln's child.
+        .target(
+            name: "KilnQEMU",
+            dependencies: [
+                "CKilnSupport", "KilnCore", "KilnPlatform", "KilnSSH",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // libvirt backend (the wrapper grows with the libvirt issue).
+        .target(
+            name: "KilnLibvirt",
+            dependencies: ["CLibvirt"]),
+        // Scheduling, timeouts, artifacts, reports.
+        .target(
+            name: "KilnHarness",
+            dependencies: [
+                "KilnCore", "KilnPlatform", "KilnQEMU", "KilnSSH",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // The built-in checks.
+        .target(
+            name: "KilnChecks",
+            dependencies: ["KilnCore", "KilnPlatform", "KilnHarness"]),
+        .executableTarget(
+            name: "kiln",
+            dependencies: [
+                "KilnCore", "KilnHarness", "KilnChecks", "KilnQEMU", "CKilnSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        // Test support, like hummingbird's HummingbirdTesting.
+        .target(
+            name: "KilnTesting",
+            dependencies: ["KilnCore", "KilnPlatform"]),
+        .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore", "KilnTesting"]),
+        .testTarget(name: "KilnQEMUTests", dependencies: ["KilnQEMU", "KilnCore", "KilnTesting"]),
+        .testTarget(name: "KilnSSHTests", dependencies: ["KilnSSH", "KilnTesting"]),
+        .testTarget(name: "KilnLibvirtTests", dependencies: ["KilnLibvirt"]),
+        .testTarget(
+            name: "KilnIntegrationTests",
+            dependencies: ["KilnHarness", "KilnChecks", "KilnQEMU", "KilnTesting"]),
+    ]
+)
+
+// Strict settings for every target of ours, as swift-log does.
+for target in package.targets where [.executable, .test, .regular].contains(target.type) {
+    var settings = target.swiftSettings ?? []
+    settings.append(.swiftLanguageMode(.v6))
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
+    settings.append(.enableUpcomingFeature("NonisolatedNonsendingByDefault"))
+    target.swiftSettings = settings
+}

@@ -1,0 +1,25 @@
+#ifndef KILN_SUPPORT_H
+#define KILN_SUPPORT_H
+#include <sys/types.h>
+
+/// Forks and execs `path` with `argv`/`envp`.
+/// In the child: `fds[i]` becomes descriptor `i` (for i < fd_count; the rest are closed), the signal
+/// mask and dispositions are reset, the child gets its own process group (so a terminal's Ctrl-C
+/// reaches only Kiln, which then tears the child down in order), and `pdeathsig` (if non-zero) is
+/// delivered to the child when the calling *thread* exits. Call it from a thread that lives as long
+/// as the process. Returns 0 and sets `*pid`, or an errno value (also for a failed exec).
+int kiln_spawn(const char *path, char *const argv[], char *const envp[],
+               const int *fds, int fd_count, int pdeathsig, pid_t *pid);
+
+/// Marks the calling process as a child subreaper (PR_SET_CHILD_SUBREAPER). Returns 0 or errno.
+int kiln_set_child_subreaper(void);
+
+/// A connected AF_UNIX stream socket pair with close-on-exec set on both ends. Returns 0 or errno.
+int kiln_socketpair(int fds[2]);
+
+/// A pipe with close-on-exec set on both ends. Returns 0 or errno.
+int kiln_pipe(int fds[2]);
+
+/// Sets or clears FD_CLOEXEC. Returns 0 or errno.
+int kiln_set_cloexec(int fd, int on);
+#endif

@@ -1,0 +1,134 @@
+import Foundation
+import KilnPlatform
+import KilnTesting
+import Testing
+
+@testable import KilnSSH
+
+/// Kiln's libssh2 layer against a real OpenSSH server on loopback.
+@Suite(.enabled(if: LoopbackSSHServer.unavailableReason == nil,
+                Comment(rawValue: LoopbackSSHServer.unavailableReason ?? "")))
+struct SSHConnectionTests {
+    let key = SSHKeyPair.generateEd25519(comment: "kiln-test")
+
+    func withServer(_ body: (LoopbackSSHServer, SSHConnection) async throws -> Void) async throws {
+        let server = try await LoopbackSSHServer.start(authorizedKey: key.publicKeyLine)
+        do {
+            let connection = try await SSHConnection.connect(
+                to: .init(host: "127.0.0.1", port: server.port, user: server.user, key: key))
+            do {
+                try await body(server, connection)
+            } catch {
+                await connection.close()
+                throw error
+            }
+            await connection.close()
+        } catch {
+            Issue.record("sshd log:\n\(server.log)")
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
+
+    @Test func execSeparatesStdoutStderrAndExitStatus() async throws {
+        try await withServer { server, ssh in
+            #expect(ssh.hostKey == server.hostKey)
+            let result = try await ssh.exec("echo out; echo err >&2; exit 3", timeout: .seconds(30))
+            #expect(result.stdoutText == "out\n")
+            #expect(result.stderrText == "err\n")
+            #expect(result.exitStatus == 3)
+            #expect(result.exitSignal == nil)
+        }
+    }
+
+    @Test func largeOutputArrivesWhole() async throws {
+        try await withServer { _, ssh in
+            let result = try await ssh.exec("head -c 3000000 /dev/zero | tr '\\0' a; echo e >&2", timeout: .seconds(60))
+            #expect(result.stdout.count == 3_000_000)
+            #expect(result.stdout.allSatisfy { $0 == UInt8(ascii: "a") })
+            #expect(result.stderrText == "e\n")
+        }
+    }
+
+    @Test func commandsGetEndOfInput() async throws {
+        try await withServer { _, ssh in
+            let result = try await ssh.exec("cat; echo done", timeout: .seconds(20))
+            #expect(result.stdoutText == "done\n")
+        }
+    }
+
+    @Test func signalIsReported() async throws {
+        try await withServer { _, ssh in
+            let result = try await ssh.exec("kill -KILL $$", timeout: .seconds(20))
+            #expect(result.exitSignal == "KILL")
+            #expect(result.exitStatus == nil)
+        }
+    }
+
+    @Test func commandTimeoutEndsTheCommandAndTheConnectionStaysUsable() async throws {
+        try await withServer { _, ssh in
+            let start = ContinuousClock.now
+            await #expect(throws: SSHError.timedOut(operation: "command `sleep 30`", after: .seconds(1))) {
+                _ = try await ssh.exec("sleep 30", timeout: .seconds(1))
+            }
+            #expect(ContinuousClock.now - start < .seconds(5))
+            let after = try await ssh.exec("echo still here", timeout: .seconds(20))
+            #expect(after.stdoutText == "still here\n")
+        }
+    }
+
+    @Test func cancellationEndsACommandPromptly() async throws {
+        try await withServer { _, ssh in
+            let start = ContinuousClock.now
+            let task = Task { try await ssh.exec("sleep 30", timeout: .seconds(60)) }
+            try await Task.sleep(for: .milliseconds(500))
+            task.cancel()
+            await #expect(throws: SSHError.cancelled(operation: "command `sleep 30`")) { _ = try await task.value }
+            #expect(ContinuousClock.now - start < .seconds(5))
+        }
+    }
+
+    @Test func wrongKeyIsRefusedWithLibssh2sReason() async throws {
+        let server = try await LoopbackSSHServer.start(authorizedKey: key.publicKeyLine)
+        defer { Task { await server.stop() } }
+        let other = SSHKeyPair.generateEd25519(comment: "other")
+        do {
+            _ = try await SSHConnection.connect(
+                to: .init(host: "127.0.0.1", port: server.port, user: server.user, key: other))
+            Issue.record("login with an unauthorized key succeeded")
+        } catch let error as SSHError {
+            #expect("\(error)".contains("public-key login as \(server.user) failed"))
+        }
+        await server.stop()
+    }
+
+    @Test func aPortThatIsNotSSHFailsFast() async throws {
+        // A listener that accepts and never speaks: QEMU's forward before the guest's sshd is up.
+        let port = try freeLoopbackPort()
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        listen(fd, 4)
+        let start = ContinuousClock.now
+        await #expect(throws: SSHError.self) {
+            _ = try await SSHConnection.connect(
+                to: .init(host: "127.0.0.1", port: port, user: "core", key: key), bannerTimeout: .milliseconds(500))
+        }
+        #expect(ContinuousClock.now - start < .seconds(3))
+    }
+
+    @Test func publicKeyLineHasTheOpenSSHShape() {
+        let parts = key.publicKeyLine.split(separator: " ")
+        #expect(parts.count == 3)
+        #expect(parts[0] == "ssh-ed25519")
+        #expect(Data(base64Encoded: String(parts[1]))?.count == 51)  // 4+11 + 4+32
+        #expect(key.privateKeyPEM.hasPrefix("-----BEGIN PRIVATE KEY-----\n"))
+    }
+}
