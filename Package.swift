@@ -56,6 +56,7 @@ let package = Package(
             name: "KilnHarness",
             dependencies: [
                 "KilnCore", "KilnPlatform", "KilnQEMU", "KilnSSH",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         // The built-in checks.

@@ -102,3 +102,7 @@ int kiln_set_cloexec(int fd, int on) {
 int kiln_pipe(int fds[2]) {
     return pipe2(fds, O_CLOEXEC) == 0 ? 0 : errno;
 }
+
+int kiln_open_tmpfile(const char *directory) {
+    return open(directory, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+}

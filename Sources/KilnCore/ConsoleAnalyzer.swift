@@ -92,7 +92,7 @@ public struct ConsoleAnalyzer: Sendable {
     }
 
     /// Removes carriage returns and terminal escape sequences.
-    static func clean(_ line: String) -> String {
+    public static func clean(_ line: String) -> String {
         var out = String.UnicodeScalarView()
         var iterator = line.unicodeScalars.makeIterator()
         while let scalar = iterator.next() {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An Ignition config as Kiln handles it: the author's JSON, checked for the shape Ignition
 /// needs before anything else, plus the edits Kiln makes (its SSH key for the login user).
 ///
@@ -113,5 +115,23 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         if let position { where_ += ":\(position.line):\(position.column)" }
         if let path, path != "$" { where_ += " (\(path))" }
         return "\(where_): \(message)"
+    }
+}
+
+extension IgnitionConfig {
+    /// A config of `version` whose `ignition.config.merge` lists each of `configs` as a data URL,
+    /// so the guest's own Ignition merges them with its own rules, as kola does for
+    /// `--append-ignition`.
+    public static func merging(_ configs: [IgnitionConfig], version: IgnitionSpecVersion) -> IgnitionConfig {
+        let sources: [JSONValue] = configs.map { config in
+            .object([JSONMember(key: "source", value: .string(
+                "data:;base64," + Data(config.rendered.utf8).base64EncodedString()))])
+        }
+        var wrapper = empty(version: version)
+        wrapper.json = wrapper.json.setting("ignition", to: .object([
+            JSONMember(key: "version", value: .string(version.description)),
+            JSONMember(key: "config", value: .object([JSONMember(key: "merge", value: .array(sources))])),
+        ]))
+        return wrapper
     }
 }

@@ -50,9 +50,27 @@ public struct SpawnError: Error, Sendable, CustomStringConvertible {
     public var executable: String
     public var errno: Int32
 
+    public init(executable: String, errno: Int32) {
+        self.executable = executable
+        self.errno = errno
+    }
+
     public var description: String {
         "cannot start \(executable): \(String(cString: strerror(errno)))"
     }
+}
+
+/// A system call that failed.
+public struct SystemError: Error, Sendable, CustomStringConvertible {
+    public var operation: String
+    public var errno: Int32
+
+    public init(_ operation: String, errno: Int32) {
+        self.operation = operation
+        self.errno = errno
+    }
+
+    public var description: String { "\(operation): \(String(cString: strerror(errno)))" }
 }
 
 /// Finds an executable by name in `$PATH` (or checks a path that has a slash).

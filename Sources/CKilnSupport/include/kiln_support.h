@@ -20,6 +20,10 @@ int kiln_socketpair(int fds[2]);
 /// A pipe with close-on-exec set on both ends. Returns 0 or errno.
 int kiln_pipe(int fds[2]);
 
+/// Opens a nameless, read-write file in `directory` (O_TMPFILE): it vanishes with its last
+/// descriptor. Returns the descriptor, or -1 with errno set.
+int kiln_open_tmpfile(const char *directory);
+
 /// Sets or clears FD_CLOEXEC. Returns 0 or errno.
 int kiln_set_cloexec(int fd, int on);
 #endif

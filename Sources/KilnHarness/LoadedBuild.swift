@@ -1,0 +1,93 @@
+import Crypto
+import Foundation
+public import KilnCore
+public import KilnPlatform
+
+/// A build found on disk, its image checked against `meta.json` before anything boots.
+public struct LoadedBuild: Sendable {
+    public let metadata: BuildMetadata
+    /// The `meta.json` it was read from.
+    public let metaPath: String
+    public let image: BootImage
+    public let imageSHA256: String
+
+    /// Finds and checks a build. `path` may be a `meta.json`, a directory holding one, a
+    /// `builds/` directory (its newest x86_64 build), or a coreos-assembler work directory.
+    /// - Throws: `BuildMetadataError` naming the file and what is wrong: a missing file, bad
+    ///   metadata, or an image whose size or sha256 does not match.
+    public static func load(from path: String, architecture: String = "x86_64") throws -> LoadedBuild {
+        let metaPath = try locateMeta(path, architecture: architecture)
+        guard let bytes = FileManager.default.contents(atPath: metaPath) else {
+            throw BuildMetadataError(source: metaPath, message: "cannot read the file")
+        }
+        let metadata = try BuildMetadata(json: Array(bytes), source: metaPath)
+        guard metadata.architecture == architecture else {
+            throw BuildMetadataError(source: metaPath,
+                                     message: "\"coreos-assembler.basearch\" is \"\(metadata.architecture)\"; Kiln boots \(architecture)")
+        }
+        let artifact = try metadata.qemuImage(source: metaPath)
+        let directory = (metaPath as NSString).deletingLastPathComponent
+        let imagePath = artifact.path.hasPrefix("/") ? artifact.path : "\(directory)/\(artifact.path)"
+        let digest = try verify(imagePath, against: artifact, metaPath: metaPath)
+        let firmware: BootImage.Firmware
+        switch metadata.firmware ?? "bios" {
+        case "uefi": firmware = .uefi
+        case "bios": firmware = .bios
+        case let other:
+            throw BuildMetadataError(source: metaPath, message: "\"kiln.firmware\" must be \"uefi\" or \"bios\", found \"\(other)\"")
+        }
+        let image = BootImage(path: (imagePath as NSString).standardizingPath, firmware: firmware,
+                              loginUser: metadata.loginUser ?? "core",
+                              ignitionSpecMax: try metadata.ignitionSpecMaximum(source: metaPath))
+        return LoadedBuild(metadata: metadata, metaPath: metaPath, image: image, imageSHA256: digest)
+    }
+
+    private static func locateMeta(_ path: String, architecture: String) throws -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw BuildMetadataError(source: path, message: "no such file or directory (build one with harness/build-image)")
+        }
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        if !isDirectory.boolValue { return absolute }
+        let fm = FileManager.default
+        if fm.fileExists(atPath: "\(absolute)/meta.json") { return "\(absolute)/meta.json" }
+        if fm.fileExists(atPath: "\(absolute)/\(architecture)/meta.json") { return "\(absolute)/\(architecture)/meta.json" }
+        for buildsDirectory in [absolute, "\(absolute)/builds"] where fm.fileExists(atPath: "\(buildsDirectory)/builds.json") {
+            let indexPath = "\(buildsDirectory)/builds.json"
+            guard let bytes = fm.contents(atPath: indexPath) else {
+                throw BuildMetadataError(source: indexPath, message: "cannot read the file")
+            }
+            let index = try BuildsIndex(json: Array(bytes), source: indexPath)
+            guard let newest = index.newest(arch: architecture) else {
+                throw BuildMetadataError(source: indexPath, message: "no build for \(architecture) in \"builds\"")
+            }
+            return "\(buildsDirectory)/\(newest.id)/\(architecture)/meta.json"
+        }
+        throw BuildMetadataError(source: absolute, message: "no meta.json, \(architecture)/meta.json or builds/builds.json here")
+    }
+
+    /// Checks the image's size and sha256 against the metadata; returns the digest.
+    private static func verify(_ imagePath: String, against artifact: BuildArtifact, metaPath: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: imagePath) else {
+            throw BuildMetadataError(source: metaPath, message: "\"images.qemu.path\" names \(imagePath), which cannot be read")
+        }
+        defer { try? handle.close() }
+        if let size = artifact.size {
+            let actual = (try? FileManager.default.attributesOfItem(atPath: imagePath)[.size] as? Int) ?? -1
+            if actual != size {
+                throw BuildMetadataError(source: metaPath,
+                                         message: "image \(imagePath) is \(actual) bytes but \"images.qemu.size\" says \(size): refusing a truncated or replaced image")
+            }
+        }
+        var hasher = SHA256()
+        while let chunk = try? handle.read(upToCount: 4 << 20), !chunk.isEmpty {
+            hasher.update(data: chunk)
+        }
+        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        guard digest == artifact.sha256.lowercased() else {
+            throw BuildMetadataError(source: metaPath,
+                                     message: "image \(imagePath) has sha256 \(digest) but \"images.qemu.sha256\" says \(artifact.sha256): refusing a corrupt or replaced image")
+        }
+        return digest
+    }
+}

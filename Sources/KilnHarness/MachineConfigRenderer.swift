@@ -1,0 +1,51 @@
+import Foundation
+public import KilnCore
+public import KilnPlatform
+
+/// Turns a test's config into the one a machine boots with: Kiln's SSH key added for the login
+/// user, the spec version checked against what the image's Ignition accepts, and the result
+/// checked by Ignition's own validator when it is installed.
+public struct MachineConfigRenderer: Sendable {
+    public let image: BootImage
+    public let sshPublicKey: String
+    /// Configs given with `--append-ignition`, merged into every machine's config, with their files.
+    public let appended: [(config: IgnitionConfig, source: String)]
+
+    public init(image: BootImage, sshPublicKey: String, appended: [(config: IgnitionConfig, source: String)] = []) {
+        self.image = image
+        self.sshPublicKey = sshPublicKey
+        self.appended = appended
+    }
+
+    /// The config for a machine of `testName`: the test's own, with the appended configs merged
+    /// in by the guest's Ignition (`ignition.config.merge`), plus Kiln's key for the login user.
+    public func render(_ config: IgnitionConfig?, testName: String) throws -> IgnitionConfig {
+        let base = config ?? .empty(version: defaultVersion)
+        if let maximum = image.ignitionSpecMax {
+            try base.checkSupported(byGuestAcceptingAtMost: maximum, source: "config of \(testName)")
+            for (extra, source) in appended {
+                try extra.checkSupported(byGuestAcceptingAtMost: maximum, source: source)
+            }
+        }
+        let combined = appended.isEmpty ? base : .merging([base] + appended.map(\.config), version: defaultVersion)
+        return combined.addingSSHAuthorizedKeys([sshPublicKey], forUser: image.loginUser)
+    }
+
+    /// The newest stable spec the image accepts (3.3.0 when it does not say).
+    private var defaultVersion: IgnitionSpecVersion {
+        let maximum = image.ignitionSpecMax ?? IgnitionSpecVersion(major: 3, minor: 3)
+        return IgnitionSpecVersion.stableVersions.last { $0 <= maximum } ?? .init(major: 3, minor: 0)
+    }
+
+    /// Runs `ignition-validate` on `path`. Returns nil when it accepts the file (or cannot judge
+    /// it: not installed, or older than the config's spec), else Ignition's own error text.
+    public static func ignitionValidate(_ path: String) async -> String? {
+        guard findExecutable("ignition-validate") != nil,
+            let result = try? await runHostCommand("ignition-validate", [path])
+        else { return nil }
+        if result.status.succeeded { return nil }
+        let text = (result.stdout + result.stderr).trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.contains("unsupported config version") { return nil }
+        return text
+    }
+}

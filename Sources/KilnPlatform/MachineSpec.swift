@@ -1,0 +1,56 @@
+public import KilnCore
+
+/// Everything a platform needs to boot one machine.
+public struct MachineSpec: Sendable {
+    /// Unique name of the machine within the run, e.g. `basic.ssh-m0`.
+    public var id: String
+    /// Directory for the machine's artifacts (console, config, command line). Created by the caller.
+    public var artifactsDirectory: String
+    /// The config the guest's Ignition gets on first boot, with Kiln's SSH key already in it.
+    public var config: IgnitionConfig
+    public var memoryMiB: Int
+    public var vcpus: Int
+    /// Let the guest reach outside networks (kola's `needs-internet`); off by default.
+    public var allowOutsideNetwork: Bool
+
+    public init(id: String, artifactsDirectory: String, config: IgnitionConfig, memoryMiB: Int = 1024,
+                vcpus: Int = 2, allowOutsideNetwork: Bool = false) {
+        self.id = id
+        self.artifactsDirectory = artifactsDirectory
+        self.config = config
+        self.memoryMiB = memoryMiB
+        self.vcpus = vcpus
+        self.allowOutsideNetwork = allowOutsideNetwork
+    }
+}
+
+/// The disk image machines boot, and what Kiln must know to boot and log into it.
+public struct BootImage: Sendable, Equatable {
+    public enum Firmware: String, Sendable, Equatable {
+        case uefi, bios
+    }
+
+    /// Absolute path of the qcow2 image (the base of every machine's overlay; never written).
+    public var path: String
+    public var firmware: Firmware
+    public var loginUser: String
+    /// The newest Ignition spec the image accepts, if known.
+    public var ignitionSpecMax: IgnitionSpecVersion?
+
+    public init(path: String, firmware: Firmware, loginUser: String, ignitionSpecMax: IgnitionSpecVersion?) {
+        self.path = path
+        self.firmware = firmware
+        self.loginUser = loginUser
+        self.ignitionSpecMax = ignitionSpecMax
+    }
+}
+
+/// A backend that boots machines (QEMU here; libvirt later).
+public protocol Platform: Sendable {
+    /// `qemu`, `libvirt`: what selection and reports call it.
+    var name: String { get }
+
+    /// Boots a machine, waits until SSH answers, runs `body`, and destroys the machine however
+    /// `body` ends (returning, throwing, or its task being cancelled).
+    func withMachine<R: Sendable>(_ spec: MachineSpec, _ body: (any Machine) async throws -> R) async throws -> R
+}

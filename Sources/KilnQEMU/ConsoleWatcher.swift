@@ -1,0 +1,60 @@
+import Foundation
+import KilnCore
+import Synchronization
+
+/// Follows a machine's serial console file as QEMU writes it and feeds a `ConsoleAnalyzer`.
+final class ConsoleWatcher: Sendable {
+    let path: String
+    private let started: ContinuousClock.Instant
+    private struct State {
+        var analyzer = ConsoleAnalyzer()
+        var offset: UInt64 = 0
+        var finished = false
+    }
+    private let state = Mutex(State())
+
+    init(path: String, started: ContinuousClock.Instant) {
+        self.path = path
+        self.started = started
+    }
+
+    private var elapsed: Double { (ContinuousClock.now - started).seconds }
+
+    /// Reads what was added since the last call.
+    func poll() {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return }
+        defer { try? handle.close() }
+        state.withLock { state in
+            guard !state.finished else { return }
+            do {
+                try handle.seek(toOffset: state.offset)
+                guard let data = try handle.readToEnd(), !data.isEmpty else { return }
+                state.offset += UInt64(data.count)
+                state.analyzer.consume(String(decoding: data, as: UTF8.self), at: elapsed)
+            } catch {
+                return
+            }
+        }
+    }
+
+    /// Reads the rest once QEMU is gone; later polls do nothing.
+    func finish() {
+        poll()
+        state.withLock { state in
+            guard !state.finished else { return }
+            state.analyzer.finish(at: elapsed)
+            state.finished = true
+        }
+    }
+
+    var fatal: ConsoleAnalyzer.Fatal? { state.withLock { $0.analyzer.fatal } }
+    var phases: [BootPhase] { state.withLock { $0.analyzer.phases } }
+    var hostKeys: [String] { state.withLock { $0.analyzer.hostKeys } }
+
+    /// The console's last `count` lines, for error messages.
+    func tail(lines count: Int) -> String {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return "" }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(count)
+            .map { ConsoleAnalyzer.clean(String($0)) }.joined(separator: "\n")
+    }
+}

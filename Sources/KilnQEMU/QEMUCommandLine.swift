@@ -1,0 +1,86 @@
+import Foundation
+public import KilnCore
+public import KilnPlatform
+
+/// The QEMU command line for one machine: a pure function of its inputs, so it is checked
+/// against a golden file.
+///
+/// Descriptors the caller passes: 3 = the qcow2 overlay (read-write), 4 = the private UEFI
+/// variable store (UEFI only), 5 = Kiln's end of the QMP socket pair. Overlay and variable store
+/// are already unlinked when QEMU starts, so nothing is left on disk if Kiln is killed.
+public struct QEMUCommandLine: Sendable, Equatable {
+    public var accelerator: Accelerator
+    public var memoryMiB: Int
+    public var vcpus: Int
+    public var firmware: BootImage.Firmware
+    /// Read-only UEFI code (OVMF_CODE).
+    public var firmwareCode: String
+    public var configPath: String
+    public var consolePath: String
+    public var sshPort: Int
+    public var restrictNetwork: Bool
+    public var name: String
+
+    public init(accelerator: Accelerator, memoryMiB: Int, vcpus: Int, firmware: BootImage.Firmware,
+                firmwareCode: String, configPath: String, consolePath: String, sshPort: Int,
+                restrictNetwork: Bool, name: String) {
+        self.accelerator = accelerator
+        self.memoryMiB = memoryMiB
+        self.vcpus = vcpus
+        self.firmware = firmware
+        self.firmwareCode = firmwareCode
+        self.configPath = configPath
+        self.consolePath = consolePath
+        self.sshPort = sshPort
+        self.restrictNetwork = restrictNetwork
+        self.name = name
+    }
+
+    /// The descriptor numbers QEMU expects.
+    public enum Descriptor {
+        public static let overlay: Int32 = 3
+        public static let firmwareVariables: Int32 = 4
+        public static let qmp: Int32 = 5
+    }
+
+    /// The fw_cfg key Fedora CoreOS's Ignition reads its config from on x86_64.
+    public static let ignitionConfigKey = "opt/com.coreos/config"
+
+    /// The arguments after the executable's name.
+    public var arguments: [String] {
+        var args: [String] = ["-name", "\(name),debug-threads=on"]
+        switch accelerator {
+        case .kvm: args += ["-machine", "q35,accel=kvm", "-cpu", "host"]
+        case .tcg: args += ["-machine", "q35,accel=tcg", "-cpu", "max"]
+        }
+        args += ["-m", "\(memoryMiB)", "-smp", "\(vcpus)", "-nodefaults", "-display", "none"]
+        args += ["-add-fd", "fd=\(Descriptor.overlay),set=1"]
+        if firmware == .uefi {
+            args += ["-add-fd", "fd=\(Descriptor.firmwareVariables),set=2"]
+            args += ["-drive", "if=pflash,format=raw,unit=0,readonly=on,file=\(firmwareCode)"]
+            args += ["-drive", "if=pflash,format=raw,unit=1,file=/dev/fdset/2,auto-read-only=off"]
+        }
+        args += ["-drive", "if=none,id=disk0,format=qcow2,file=/dev/fdset/1,auto-read-only=off,cache=unsafe,discard=unmap"]
+        args += ["-device", "virtio-blk-pci,drive=disk0,serial=primary-disk,bootindex=1"]
+        args += ["-object", "rng-random,id=rng0,filename=/dev/urandom", "-device", "virtio-rng-pci,rng=rng0"]
+        args += ["-fw_cfg", "name=\(Self.ignitionConfigKey),file=\(configPath)"]
+        var netdev = "user,id=eth0,hostfwd=tcp:127.0.0.1:\(sshPort)-:22"
+        if restrictNetwork { netdev += ",restrict=on" }
+        args += ["-netdev", netdev, "-device", "virtio-net-pci,netdev=eth0"]
+        args += ["-chardev", "file,id=console,path=\(consolePath)", "-serial", "chardev:console"]
+        args += ["-chardev", "socket,id=qmp,fd=\(Descriptor.qmp)", "-mon", "chardev=qmp,mode=control"]
+        return args
+    }
+
+    /// The command line as one shell-quoted line, for artifacts and humans.
+    public func rendered(executable: String) -> String {
+        ([executable] + arguments).map(Self.shellQuote).joined(separator: " ")
+    }
+
+    static func shellQuote(_ word: String) -> String {
+        let safe = word.unicodeScalars.allSatisfy {
+            ($0.properties.isAlphabetic && $0.isASCII) || "0123456789-_=,./:@+%".unicodeScalars.contains($0)
+        }
+        return safe && !word.isEmpty ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}

@@ -1,0 +1,117 @@
+import CKilnSupport
+import Foundation
+public import KilnCore
+public import KilnPlatform
+public import KilnSSH
+public import Logging
+
+/// Boots machines as QEMU child processes of Kiln, bound to its lifetime: each QEMU gets
+/// SIGKILL when Kiln dies, however it dies, and its overlay disk and UEFI variables exist only
+/// as open descriptors, so nothing is left behind.
+public struct QEMUPlatform: Platform {
+    public let name = "qemu"
+    public let image: BootImage
+    public let accelerator: Accelerator
+    public let sshKey: SSHKeyPair
+    public let logger: Logger
+    let qemu: String
+    let firmware: UEFIFirmware?
+
+    /// - Throws: `MachineError.setupFailed` when QEMU, qemu-img or (for UEFI images) OVMF is missing.
+    public init(image: BootImage, accelerator: Accelerator, sshKey: SSHKeyPair, logger: Logger) throws {
+        guard let qemu = findExecutable("qemu-system-x86_64") else {
+            throw MachineError.setupFailed(machine: "-", "qemu-system-x86_64 not found (harness/setup installs qemu-system-x86)")
+        }
+        guard findExecutable("qemu-img") != nil else {
+            throw MachineError.setupFailed(machine: "-", "qemu-img not found (harness/setup installs qemu-utils)")
+        }
+        var firmware: UEFIFirmware?
+        if image.firmware == .uefi {
+            guard let found = UEFIFirmware.find() else {
+                throw MachineError.setupFailed(machine: "-", "the image boots with UEFI but no OVMF firmware is installed (harness/setup installs ovmf)")
+            }
+            firmware = found
+        }
+        self.image = image
+        self.accelerator = accelerator
+        self.sshKey = sshKey
+        self.logger = logger
+        self.qemu = qemu
+        self.firmware = firmware
+    }
+
+    public func withMachine<R: Sendable>(_ spec: MachineSpec, _ body: (any Machine) async throws -> R) async throws -> R {
+        let machine = try await boot(spec)
+        let result: R
+        do {
+            // A cancelled test (its deadline passed) kills QEMU at once, so whatever the test was
+            // blocked on fails now instead of at its own timeout.
+            result = try await withTaskCancellationHandler {
+                try await machine.waitForSSH()
+                return try await body(machine)
+            } onCancel: {
+                machine.kill()
+            }
+        } catch {
+            await machine.destroy()
+            throw error
+        }
+        await machine.destroy()
+        return result
+    }
+
+    /// Starts QEMU for `spec` (retrying when another process took the SSH port first).
+    func boot(_ spec: MachineSpec) async throws -> QEMUMachine {
+        let dir = spec.artifactsDirectory
+        let configPath = "\(dir)/config.ign"
+        try Data(spec.config.rendered.utf8).write(to: URL(fileURLWithPath: configPath))
+        let disks = try await MachineDisks(image: image.path, firmware: firmware, directory: dir, machine: spec.id)
+        defer { disks.release() }
+        for attempt in 1...3 {
+            let port = try freeLoopbackPort()
+            let commandLine = QEMUCommandLine(
+                accelerator: accelerator, memoryMiB: spec.memoryMiB, vcpus: spec.vcpus, firmware: image.firmware,
+                firmwareCode: firmware?.code ?? "", configPath: configPath, consolePath: "\(dir)/console.txt",
+                sshPort: port, restrictNetwork: !spec.allowOutsideNetwork, name: "kiln-\(spec.id)")
+            try (commandLine.rendered(executable: qemu) + "\n").write(toFile: "\(dir)/qemu-argv.txt", atomically: true, encoding: .utf8)
+            var pair: [Int32] = [-1, -1]
+            let pairError = kiln_socketpair(&pair)
+            guard pairError == 0 else { throw SystemError("socketpair for QMP", errno: pairError) }
+            let log = open("\(dir)/qemu.log", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
+            let devNull = open("/dev/null", O_RDONLY | O_CLOEXEC)
+            let started = ContinuousClock.now
+            let process: ChildProcess
+            do {
+                process = try await ProcessSpawner.shared.spawn(
+                    executable: qemu, arguments: commandLine.arguments,
+                    descriptors: [devNull, log, log, disks.overlay, disks.variables ?? devNull, pair[1]])
+            } catch {
+                [pair[0], pair[1], log, devNull].forEach { close($0) }
+                throw MachineError.setupFailed(machine: spec.id, "\(error)")
+            }
+            [pair[1], log, devNull].forEach { close($0) }
+            let qmp = QMPClient(fd: pair[0], started: started)
+            logger.info("QEMU started", metadata: ["machine": "\(spec.id)", "pid": "\(process.pid)", "ssh": "127.0.0.1:\(port)"])
+            let machine = QEMUMachine(
+                id: spec.id, artifactsDirectory: dir, process: process, qmp: qmp,
+                console: ConsoleWatcher(path: "\(dir)/console.txt", started: started),
+                sshTarget: .init(host: "127.0.0.1", port: port, user: image.loginUser, key: sshKey),
+                started: started, logger: logger)
+            do {
+                try await qmp.handshake()
+                return machine
+            } catch {
+                let status = await process.waitForExit()
+                await machine.destroy()
+                let said = (try? String(contentsOfFile: "\(dir)/qemu.log", encoding: .utf8)) ?? ""
+                if said.contains("Could not set up host forwarding rule") && attempt < 3 {
+                    logger.info("SSH port taken, retrying", metadata: ["machine": "\(spec.id)", "port": "\(port)"])
+                    continue
+                }
+                throw MachineError.hypervisorExited(machine: spec.id, status: "\(status)",
+                                                    log: said.trimmingCharacters(in: .whitespacesAndNewlines), consoleTail: "")
+            }
+        }
+        throw MachineError.setupFailed(machine: spec.id, "no free loopback port for SSH after 3 tries")
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import KilnChecks
+import KilnCore
+import KilnHarness
+
+/// `kiln list [--json]`: the registered tests and every field of their metadata.
+struct ListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the registered tests.")
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    func run() async throws {
+        let registry = try BuiltinTests.registry()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(registry.metadata), as: UTF8.self))
+            return
+        }
+        let rows = [["NAME", "MACHINES", "TIMEOUT", "TAGS", "DESCRIPTION"]] + registry.metadata.map { test in
+            [test.name, "\(test.clusterSize)", "\(Int(test.timeout.seconds))s",
+             (test.tags + (test.requiredTag.map { ["requires:\($0)"] } ?? [])).joined(separator: ","), test.description]
+        }
+        print(Table(rows: rows).rendered, terminator: "")
+    }
+}
+
+/// Left-aligned columns separated by two spaces.
+struct Table {
+    var rows: [[String]]
+
+    var rendered: String {
+        let widths = (0..<(rows.first?.count ?? 0)).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,55 @@
+import KilnCore
+import KilnPlatform
+import KilnTesting
+import Testing
+
+@testable import KilnQEMU
+
+struct QEMUCommandLineTests {
+    static let uefi = QEMUCommandLine(
+        accelerator: .tcg, memoryMiB: 1024, vcpus: 2, firmware: .uefi,
+        firmwareCode: "/usr/share/OVMF/OVMF_CODE_4M.fd", configPath: "/out/basic.ssh/m0/config.ign",
+        consolePath: "/out/basic.ssh/m0/console.txt", sshPort: 40022, restrictNetwork: true, name: "kiln-basic.ssh-m0")
+
+    /// One option and its value per line.
+    static func golden(_ arguments: [String]) -> String {
+        var lines: [String] = []
+        for argument in arguments {
+            if !argument.hasPrefix("-"), let last = lines.last, last.hasPrefix("-"), !last.contains(" ") {
+                lines[lines.count - 1] += " " + argument
+            } else {
+                lines.append(argument)
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test func uefiTCGMatchesGolden() {
+        let text = Self.golden(Self.uefi.arguments)
+        #expect(Fixtures.compareGolden(text, "qemu-argv/uefi-tcg.txt") == nil)
+    }
+
+    @Test func biosKVMMatchesGolden() {
+        var line = Self.uefi
+        line.accelerator = .kvm
+        line.firmware = .bios
+        line.restrictNetwork = false
+        let text = Self.golden(line.arguments)
+        #expect(Fixtures.compareGolden(text, "qemu-argv/bios-kvm-network.txt") == nil)
+    }
+
+    @Test func forwardsSSHOnLoopbackOnlyAndDeliversIgnitionByFwCfg() {
+        let args = Self.uefi.arguments
+        let netdev = args[args.firstIndex(of: "-netdev")! + 1]
+        #expect(netdev.contains("hostfwd=tcp:127.0.0.1:40022-:22"))
+        #expect(netdev.contains("restrict=on"))
+        #expect(args.contains("name=opt/com.coreos/config,file=/out/basic.ssh/m0/config.ign"))
+        #expect(!args.contains("-no-reboot"))  // guest reboots stay in the same QEMU
+    }
+
+    @Test func renderedLineQuotesWhatTheShellWouldSplit() {
+        var line = Self.uefi
+        line.configPath = "/out/a b/config.ign"
+        #expect(line.rendered(executable: "qemu-system-x86_64").contains("'name=opt/com.coreos/config,file=/out/a b/config.ign'"))
+    }
+}
