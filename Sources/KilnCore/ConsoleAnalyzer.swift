@@ -7,14 +7,19 @@ import Foundation
 /// `=== kiln-guest: Ignition failed ===` and `=== kiln-guest: end ===`, and Fedora CoreOS,
 /// whose console shows `Ignition failed: ...` and failed `ignition-*` units.
 public struct ConsoleAnalyzer: Sendable {
-    /// A boot milestone: its name and a line fragment that marks it.
+    /// A boot milestone: its name, and the lines that mark it: a line marks it when it contains
+    /// every fragment of one of the alternatives.
     public struct Milestone: Sendable, Equatable {
         public var name: String
-        public var marker: String
+        public var alternatives: [[String]]
 
-        public init(name: String, marker: String) {
+        public init(name: String, _ alternatives: [String]...) {
             self.name = name
-            self.marker = marker
+            self.alternatives = alternatives
+        }
+
+        func isMarked(by line: String) -> Bool {
+            alternatives.contains { fragments in fragments.allSatisfy { line.contains($0) } }
         }
     }
 
@@ -42,14 +47,16 @@ public struct ConsoleAnalyzer: Sendable {
     public static let hostKeyPrefix = "kiln-guest: ssh-host-key "
 
     /// The milestones Kiln times, in boot order.
+    /// They are read from systemd's status lines (`Starting …`, `Reached target …`), which both
+    /// Kiln's reference guest and Fedora CoreOS print on the serial console.
     public static let standardMilestones: [Milestone] = [
-        Milestone(name: "kernel", marker: "Linux version "),
-        Milestone(name: "ignition-fetch", marker: "Ignition (fetch-offline)"),
-        Milestone(name: "ignition-files", marker: "Ignition (files)"),
-        Milestone(name: "ignition-complete", marker: "Reached target ignition-complete.target"),
-        Milestone(name: "switch-root", marker: "Switching root."),
-        Milestone(name: "sshd", marker: "Started ssh.service"),
-        Milestone(name: "login-prompt", marker: " login: "),
+        Milestone(name: "kernel", ["Linux version "]),
+        Milestone(name: "ignition-fetch", ["Starting", "Ignition (fetch-offline)"], ["Starting", "Ignition (fetch)"]),
+        Milestone(name: "ignition-files", ["Starting", "Ignition (files)"]),
+        Milestone(name: "ignition-complete", ["Reached target", "Ignition Complete."]),
+        Milestone(name: "switch-root", ["Starting", "Switch Root..."]),
+        Milestone(name: "sshd", ["Started ssh.service"], ["Started sshd.service"]),
+        Milestone(name: "login-prompt", [" login: "]),
     ]
 
     public private(set) var phases: [BootPhase] = []
@@ -75,6 +82,14 @@ public struct ConsoleAnalyzer: Sendable {
             let line = String(partial[..<newline])
             partial = String(partial[partial.index(after: newline)...])
             consumeLine(Self.clean(line), at: seconds)
+        }
+        // A login prompt waits for input on an unfinished line.
+        if !partial.isEmpty { recordMilestones(in: Self.clean(partial), at: seconds) }
+    }
+
+    private mutating func recordMilestones(in line: String, at seconds: Double) {
+        for milestone in milestones where milestone.isMarked(by: line) && !phases.contains(where: { $0.name == milestone.name }) {
+            phases.append(BootPhase(name: milestone.name, seconds: seconds))
         }
     }
 
@@ -112,11 +127,7 @@ public struct ConsoleAnalyzer: Sendable {
 
     private mutating func consumeLine(_ line: String, at seconds: Double) {
         lineCount += 1
-        for milestone in milestones where !phases.contains(where: { $0.name == milestone.name }) {
-            if line.contains(milestone.marker) {
-                phases.append(BootPhase(name: milestone.name, seconds: seconds))
-            }
-        }
+        recordMilestones(in: line, at: seconds)
         if let range = line.range(of: Self.hostKeyPrefix) {
             let key = String(line[range.upperBound...]).trimmingSpaces()
             if !key.isEmpty, !hostKeys.contains(key) { hostKeys.append(key) }

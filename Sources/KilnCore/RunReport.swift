@@ -81,7 +81,7 @@ public struct MachineReport: Sendable, Equatable, Codable {
     public init(id: String, directory: String, sshReadySeconds: Double?, bootPhases: [BootPhase]) {
         self.id = id
         self.directory = directory
-        self.sshReadySeconds = sshReadySeconds
+        self.sshReadySeconds = sshReadySeconds.map { ($0 * 1000).rounded() / 1000 }
         self.bootPhases = bootPhases
     }
 }

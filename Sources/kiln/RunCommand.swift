@@ -53,7 +53,7 @@ struct RunCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "kiln")
-        let plan = try prepare()
+        let plan = try await prepare()
         let printer = ProgressPrinter()
         printer.say("kiln: build \(plan.build.metadata.buildID) (\(plan.build.metadata.name), \(plan.build.metadata.architecture)), image sha256 verified")
         printer.say("kiln: accelerator \(plan.accelerator.rawValue): \(plan.acceleratorReason)")
@@ -101,7 +101,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// Checks every input; a bad one ends the run here, with nothing created.
-    func prepare() throws -> Plan {
+    func prepare() async throws -> Plan {
         do {
             let registry = try BuiltinTests.registry()
             let selected = try TestSelection(patterns: patterns, tags: tags, platform: "qemu").select(from: registry.metadata)
@@ -126,6 +126,11 @@ struct RunCommand: AsyncParsableCommand {
                     throw InputError("\(path): cannot read the file (--append-ignition)")
                 }
                 return (try IgnitionConfig(parsing: String(decoding: bytes, as: UTF8.self), source: path), path)
+            }
+            for path in appendIgnition {
+                if let rejection = await MachineConfigRenderer.ignitionValidate(path) {
+                    throw InputError("\(path): Ignition rejects this config (ignition-validate):\n\(rejection)")
+                }
             }
             let buildPath = build ?? ProcessInfo.processInfo.environment["KILN_BUILD"] ?? ".work/builds"
             let loaded = try LoadedBuild.load(from: buildPath)
