@@ -74,8 +74,8 @@ public struct TestRunner: Sendable {
                 case .finished(.success):
                     break
                 case .finished(.failure(let failure)):
-                    outcome = Task.isCancelled ? .skip : .fail
-                    error = Task.isCancelled ? "interrupted: \(failure)" : "\(failure)"
+                    outcome = .fail
+                    error = Task.isCancelled ? "interrupted (Kiln was stopped); its machines were destroyed" : "\(failure)"
                 case .timedOut:
                     outcome = .timeout
                     let doing = activity.summary.map { " while \($0)" } ?? ""

@@ -2,7 +2,7 @@ public import Foundation
 import Synchronization
 
 /// How a child process ended.
-public enum ExitStatus: Sendable, Equatable, CustomStringConvertible {
+public enum ProcessExitStatus: Sendable, Equatable, CustomStringConvertible {
     case exited(Int32)
     case signalled(Int32)
 
@@ -23,8 +23,8 @@ public final class ChildProcess: Sendable {
     public let executable: String
 
     private struct State {
-        var status: ExitStatus?
-        var waiters: [CheckedContinuation<ExitStatus, Never>] = []
+        var status: ProcessExitStatus?
+        var waiters: [CheckedContinuation<ProcessExitStatus, Never>] = []
     }
 
     private let state = Mutex(State())
@@ -46,7 +46,7 @@ public final class ChildProcess: Sendable {
             var raw: Int32 = 0
             while waitpid(pid, &raw, 0) < 0 && errno == EINTR {}
             // WIFEXITED / WEXITSTATUS / WTERMSIG are macros; decode by hand.
-            let status: ExitStatus = (raw & 0x7f) == 0 ? .exited((raw >> 8) & 0xff) : .signalled(raw & 0x7f)
+            let status: ProcessExitStatus = (raw & 0x7f) == 0 ? .exited((raw >> 8) & 0xff) : .signalled(raw & 0x7f)
             state.status = status
             defer { state.waiters = [] }
             return (status, state.waiters)
@@ -55,7 +55,7 @@ public final class ChildProcess: Sendable {
     }
 
     /// The exit status, once the process has ended.
-    public var exitStatus: ExitStatus? { state.withLock { $0.status } }
+    public var exitStatus: ProcessExitStatus? { state.withLock { $0.status } }
 
     /// Sends `signal` unless the process has already ended (and so may have been reaped).
     public func send(_ signal: Int32) {
@@ -65,9 +65,9 @@ public final class ChildProcess: Sendable {
     }
 
     /// Waits for the process to end. Not cancellable: the process's end is always awaited.
-    public func waitForExit() async -> ExitStatus {
+    public func waitForExit() async -> ProcessExitStatus {
         await withCheckedContinuation { continuation in
-            let done: ExitStatus? = state.withLock { state in
+            let done: ProcessExitStatus? = state.withLock { state in
                 if let status = state.status { return status }
                 state.waiters.append(continuation)
                 return nil
@@ -77,7 +77,7 @@ public final class ChildProcess: Sendable {
     }
 
     /// Asks the process to stop with `signal`, then kills it after `grace`.
-    public func terminate(signal: Int32 = SIGTERM, grace: Duration = .seconds(5)) async -> ExitStatus {
+    public func terminate(signal: Int32 = SIGTERM, grace: Duration = .seconds(5)) async -> ProcessExitStatus {
         send(signal)
         let killer = Task {
             try await Task.sleep(for: grace)

@@ -3,7 +3,7 @@ import Foundation
 
 /// The outcome of a short host command (qemu-img, ignition-validate).
 public struct HostCommandResult: Sendable {
-    public var status: ExitStatus
+    public var status: ProcessExitStatus
     public var stdout: String
     public var stderr: String
 }

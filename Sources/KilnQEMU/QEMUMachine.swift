@@ -121,7 +121,7 @@ final class QEMUMachine: Machine {
         }
     }
 
-    private func exitedError(_ status: ExitStatus) -> any Error {
+    private func exitedError(_ status: ProcessExitStatus) -> any Error {
         console.finish()
         if let fatal = console.fatal { return MachineError.bootFailed(machine: id, fatal, console: console.path) }
         let log = (try? String(contentsOfFile: "\(artifactsDirectory)/qemu.log", encoding: .utf8)) ?? ""

@@ -1,0 +1,58 @@
+import Foundation
+import KilnPlatform
+import KilnTesting
+import Testing
+
+/// Tests that boot the real reference guest under QEMU. They run one after another (boots are
+/// the expensive resource) and are skipped, with the reason printed, when no build exists.
+@Suite(.serialized, .enabled(if: ReferenceBuild.unavailableReason == nil,
+                             Comment(rawValue: ReferenceBuild.unavailableReason ?? "")))
+enum IntegrationTests {}
+
+/// One `kiln` process started by a test.
+struct KilnInvocation {
+    let process: ChildProcess
+    let outputFile: String
+
+    /// Starts `kiln arguments...` with its output going to a file in `directory`.
+    static func start(_ arguments: [String], in directory: String) async throws -> KilnInvocation {
+        let outputFile = "\(directory)/kiln-output.txt"
+        let out = open(outputFile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        let devNull = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        defer {
+            close(out)
+            close(devNull)
+        }
+        let process = try await ProcessSpawner.shared.spawn(
+            executable: ReferenceBuild.kilnExecutable, arguments: arguments, descriptors: [devNull, out, out])
+        return KilnInvocation(process: process, outputFile: outputFile)
+    }
+
+    /// Runs `kiln arguments...` to its end.
+    static func run(_ arguments: [String], in directory: String) async throws -> (status: ProcessExitStatus, output: String) {
+        let invocation = try await start(arguments, in: directory)
+        let status = await invocation.process.waitForExit()
+        return (status, invocation.output)
+    }
+
+    var output: String { (try? String(contentsOfFile: outputFile, encoding: .utf8)) ?? "" }
+}
+
+/// A fresh directory under /tmp, removed by `remove()`.
+struct ScratchDirectory {
+    let path: String
+
+    init() throws {
+        var template = Array("/tmp/kiln-it-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw TestSupportError("mkdtemp failed") }
+        path = String(cString: made)
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
+
+    /// Files below the directory whose names contain `fragment`.
+    func files(containing fragment: String) -> [String] {
+        let all = FileManager.default.enumerator(atPath: path)?.allObjects as? [String] ?? []
+        return all.filter { ($0 as NSString).lastPathComponent.contains(fragment) }
+    }
+}
