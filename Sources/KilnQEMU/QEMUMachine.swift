@@ -56,8 +56,12 @@ final class QEMUMachine: Machine {
         }
     }
 
+    /// Reboots from inside the guest: the machine resets within the same QEMU, and SSH is
+    /// awaited in the new boot. The monitor's `RESET` event says when the old boot is gone, so
+    /// Kiln never mistakes the old boot's sshd, still up while the guest shuts down, for the new.
     func reboot() async throws {
         let before = try await check("cat /proc/sys/kernel/random/boot_id", timeout: .seconds(60))
+        let resets = qmp.events.count { $0.name == "RESET" }
         logger.info("rebooting", metadata: ["machine": "\(id)"])
         // The connection may drop before the command returns: that is the reboot working.
         _ = try? await run("sudo systemctl reboot", timeout: .seconds(30))
@@ -67,18 +71,21 @@ final class QEMUMachine: Machine {
         }) {
             await old.close()
         }
-        while true {
-            let connection = try await waitForSSH(recordReadiness: false)
-            let now = try await connection.exec("cat /proc/sys/kernel/random/boot_id", timeout: .seconds(60))
-            if now.succeeded, now.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) != before {
-                state.withLock { $0.connection = connection }
-                logger.info("back after reboot", metadata: ["machine": "\(id)"])
-                return
+        let deadline = ContinuousClock.now + .seconds(300)
+        while qmp.events.count(where: { $0.name == "RESET" }) == resets {
+            if let status = process.exitStatus { throw exitedError(status) }
+            guard ContinuousClock.now < deadline else {
+                throw MachineError.setupFailed(machine: id, "the guest did not reset within 300s of `systemctl reboot`")
             }
-            // Still the old boot (sshd not stopped yet): try again shortly.
-            await connection.close()
-            try await Task.sleep(for: .milliseconds(500))
+            try await Task.sleep(for: .milliseconds(100))
         }
+        let connection = try await waitForSSH(recordReadiness: false)
+        state.withLock { $0.connection = connection }
+        let after = try await check("cat /proc/sys/kernel/random/boot_id", timeout: .seconds(60))
+        guard after != before else {
+            throw MachineError.setupFailed(machine: id, "the machine reset but reports the same boot id \(after)")
+        }
+        logger.info("back after reboot", metadata: ["machine": "\(id)"])
     }
 
     func bootReport() -> MachineReport {
