@@ -1,5 +1,10 @@
 import Foundation
+import KilnCore
+import KilnHarness
 import KilnPlatform
+import KilnQEMU
+import KilnSSH
+import Logging
 import KilnTesting
 import Testing
 
@@ -54,5 +59,21 @@ struct ScratchDirectory {
     func files(containing fragment: String) -> [String] {
         let all = FileManager.default.enumerator(atPath: path)?.allObjects as? [String] ?? []
         return all.filter { ($0 as NSString).lastPathComponent.contains(fragment) }
+    }
+}
+
+/// The reference build, a run key and a QEMU platform, for tests that use Kiln as a library.
+struct IntegrationEnvironment {
+    let build: LoadedBuild
+    let key: SSHKeyPair
+    let platform: QEMUPlatform
+    let renderer: MachineConfigRenderer
+
+    init() throws {
+        build = try LoadedBuild.load(from: ReferenceBuild.path)
+        key = SSHKeyPair.generateEd25519(comment: "kiln-it")
+        platform = try QEMUPlatform(image: build.image, accelerator: HostProbe.virtualization().choose(.auto).accelerator,
+                                    sshKey: key, logger: Logger(label: "it"))
+        renderer = MachineConfigRenderer(image: build.image, sshPublicKey: key.publicKeyLine)
     }
 }

@@ -57,11 +57,9 @@ extension IntegrationTests {
         func aTestPastItsDeadlineIsATimeoutAndItsMachineIsKilled() async throws {
             let scratch = try ScratchDirectory()
             defer { scratch.remove() }
-            let build = try LoadedBuild.load(from: ReferenceBuild.path)
-            let key = SSHKeyPair.generateEd25519(comment: "kiln-it")
-            let platform = try QEMUPlatform(image: build.image, accelerator: .tcg, sshKey: key, logger: Logger(label: "it"))
-            let runner = TestRunner(platform: platform, renderer: MachineConfigRenderer(image: build.image, sshPublicKey: key.publicKeyLine),
-                                    outputDirectory: scratch.path, parallel: 1, logger: Logger(label: "it"), observer: nil)
+            let env = try IntegrationEnvironment()
+            let runner = TestRunner(platform: env.platform, renderer: env.renderer, outputDirectory: scratch.path, parallel: 1,
+                                    logger: Logger(label: "it"), observer: nil)
             // 15 s: under TCG the deadline falls during boot; under KVM, during the command.
             let hang = RegisteredTest(TestMetadata(name: "it.hang", description: "never ends", timeout: .seconds(15))) { ctx in
                 _ = try await ctx.machine.run("sleep 3600", timeout: nil)

@@ -16,18 +16,14 @@ extension IntegrationTests {
         func rebootKeepsStateAndDoesNotRunIgnitionAgain() async throws {
             let scratch = try ScratchDirectory()
             defer { scratch.remove() }
-            let build = try LoadedBuild.load(from: ReferenceBuild.path)
-            let key = SSHKeyPair.generateEd25519(comment: "kiln-it")
-            let platform = try QEMUPlatform(image: build.image, accelerator: HostProbe.virtualization().choose(.auto).accelerator,
-                                            sshKey: key, logger: Logger(label: "it"))
+            let env = try IntegrationEnvironment()
             let config = try IgnitionConfig(parsing: """
                 {"ignition": {"version": "3.3.0"},
                  "storage": {"files": [{"path": "/etc/kiln-marker", "contents": {"source": "data:,first-boot"}}]}}
                 """, source: "reboot-test")
-            let rendered = try MachineConfigRenderer(image: build.image, sshPublicKey: key.publicKeyLine)
-                .render(config, testName: "it.reboot")
+            let rendered = try env.renderer.render(config, testName: "it.reboot")
             let spec = MachineSpec(id: "it.reboot-m0", artifactsDirectory: scratch.path, config: rendered)
-            try await platform.withMachine(spec) { machine in
+            try await env.platform.withMachine(spec) { machine in
                 let firstBoot = try await machine.check("cat /proc/sys/kernel/random/boot_id")
                 let machineID = try await machine.check("cat /etc/machine-id")
                 let ignitionLines = try await machine.check("journalctl -b -t ignition --no-pager -q | wc -l")
