@@ -79,6 +79,7 @@ let package = Package(
         .testTarget(name: "KilnQEMUTests", dependencies: ["KilnQEMU", "KilnCore", "KilnTesting"]),
         .testTarget(name: "KilnSSHTests", dependencies: ["KilnSSH", "KilnTesting"]),
         .testTarget(name: "KilnLibvirtTests", dependencies: ["KilnLibvirt"]),
+        .testTarget(name: "KilnHarnessTests", dependencies: ["KilnHarness", "KilnChecks", "KilnCore", "KilnPlatform"]),
         .testTarget(
             name: "KilnIntegrationTests",
             dependencies: ["KilnHarness", "KilnChecks", "KilnQEMU", "KilnTesting"]),

@@ -33,13 +33,14 @@ int kiln_spawn(const char *path, char *const argv[], char *const envp[],
     }
     if (pid == 0) {
         // Only async-signal-safe calls from here on.
-        sigset_t all;
-        sigemptyset(&all);
-        sigprocmask(SIG_SETMASK, &all, NULL);
+        // Default handlers first, then unblock: no signal may reach a handler inherited from Kiln.
         for (int sig = 1; sig < NSIG; sig++) {
             if (sig == SIGKILL || sig == SIGSTOP) continue;
             signal(sig, SIG_DFL);
         }
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
         if (pdeathsig != 0) {
             if (prctl(PR_SET_PDEATHSIG, pdeathsig) != 0) child_fail(report[1], errno);
             if (getppid() != parent) _exit(127);  // the parent is already gone

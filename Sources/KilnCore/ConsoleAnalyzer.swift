@@ -69,7 +69,7 @@ public struct ConsoleAnalyzer: Sendable {
     private let milestones: [Milestone]
     private var partial = ""
     private var ignitionBlock: [String]?
-    private var fcosIgnitionErrors: [String] = []
+    private var collectingFCOSErrors = false
 
     public init(milestones: [Milestone] = ConsoleAnalyzer.standardMilestones) {
         self.milestones = milestones
@@ -99,10 +99,9 @@ public struct ConsoleAnalyzer: Sendable {
             consumeLine(Self.clean(partial), at: seconds)
             partial = ""
         }
+        // The guest stopped in the middle of its error block: what it printed is the error.
         if fatal == nil, let block = ignitionBlock {
             fatal = .ignitionFailed(block)
-        } else if fatal == nil, !fcosIgnitionErrors.isEmpty {
-            fatal = .ignitionFailed(fcosIgnitionErrors)
         }
     }
 
@@ -132,6 +131,15 @@ public struct ConsoleAnalyzer: Sendable {
             let key = String(line[range.upperBound...]).trimmingSpaces()
             if !key.isEmpty, !hostKeys.contains(key) { hostKeys.append(key) }
         }
+        if case .ignitionFailed(let lines) = fatal, collectingFCOSErrors {
+            // Fedora CoreOS: the lines Ignition logs after its failure line belong to it.
+            if line.contains("ignition[") || line.contains("Ignition") {
+                fatal = .ignitionFailed(lines + [line.trimmingSpaces()])
+            } else {
+                collectingFCOSErrors = false
+            }
+            return
+        }
         guard fatal == nil else { return }
         if line.contains(Self.ignitionFailedMarker) {
             ignitionBlock = []
@@ -150,8 +158,8 @@ public struct ConsoleAnalyzer: Sendable {
             fatal = .kernelPanic(line.trimmingSpaces())
         } else if line.contains("Ignition failed:") {
             // Fedora CoreOS: the error is on the console; a few more lines may follow.
-            fcosIgnitionErrors.append(line.trimmingSpaces())
-            fatal = .ignitionFailed(fcosIgnitionErrors)
+            fatal = .ignitionFailed([line.trimmingSpaces()])
+            collectingFCOSErrors = true
         } else if line.contains("Entering emergency mode") {
             fatal = .emergency(line.trimmingSpaces())
         }

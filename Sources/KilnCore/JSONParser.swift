@@ -46,8 +46,10 @@ struct JSONParser {
         self.bytes = bytes
     }
 
+    /// Columns count characters (Unicode scalars), not bytes, as editors show them.
     private var position: SourcePosition {
-        SourcePosition(line: line, column: index - lineStart + 1)
+        let scalars = bytes[lineStart..<min(index, bytes.count)].count { $0 & 0xC0 != 0x80 }
+        return SourcePosition(line: line, column: scalars + 1)
     }
 
     private func error(_ message: String) -> JSONSyntaxError {
@@ -231,20 +233,22 @@ struct JSONParser {
         }
     }
 
+    /// A `\\u` escape, or a surrogate pair of them. A surrogate without its partner becomes
+    /// U+FFFD, as Go's encoding/json (and so Ignition) decodes it.
     private mutating func parseUnicodeEscape() throws(JSONSyntaxError) -> Unicode.Scalar {
         let high = try parseHex4()
-        if (0xD800...0xDBFF).contains(high) {
-            guard index + 6 <= bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
-            else { throw error("unpaired UTF-16 surrogate in \\u escape") }
+        if (0xD800...0xDBFF).contains(high),
+            index + 6 <= bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+        {
+            let save = index
             index += 2
             let low = try parseHex4()
-            guard (0xDC00...0xDFFF).contains(low) else { throw error("invalid UTF-16 surrogate pair") }
-            let combined = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
-            guard let scalar = Unicode.Scalar(combined) else { throw error("invalid code point") }
-            return scalar
+            if (0xDC00...0xDFFF).contains(low), let scalar = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)) {
+                return scalar
+            }
+            index = save  // not a pair: the second escape stands on its own
         }
-        guard let scalar = Unicode.Scalar(high) else { throw error("unpaired UTF-16 surrogate in \\u escape") }
-        return scalar
+        return Unicode.Scalar(high) ?? "\u{FFFD}"
     }
 
     private mutating func parseNumber() throws(JSONSyntaxError) -> String {

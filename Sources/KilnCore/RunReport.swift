@@ -77,10 +77,18 @@ public struct MachineReport: Sendable, Equatable, Codable {
     public var sshReadySeconds: Double?
     /// Milestones seen on the console, as seconds after QEMU's start.
     public var bootPhases: [BootPhase]
+    /// The SSH host key the machine presented (`type base64`).
+    public var hostKey: String?
+    /// Whether that key was checked against the one the guest printed on its console (guests
+    /// that print none, such as Fedora CoreOS, are not checked).
+    public var hostKeyMatchedConsole: Bool
 
-    public init(id: String, directory: String, sshReadySeconds: Double?, bootPhases: [BootPhase]) {
+    public init(id: String, directory: String, sshReadySeconds: Double?, bootPhases: [BootPhase],
+                hostKey: String? = nil, hostKeyMatchedConsole: Bool = false) {
         self.id = id
         self.directory = directory
+        self.hostKey = hostKey
+        self.hostKeyMatchedConsole = hostKeyMatchedConsole
         self.sshReadySeconds = sshReadySeconds.map { ($0 * 1000).rounded() / 1000 }
         self.bootPhases = bootPhases
     }

@@ -76,6 +76,9 @@ public struct TestRunner: Sendable {
                 case .finished(.failure(let failure)):
                     outcome = .fail
                     error = Task.isCancelled ? "interrupted (Kiln was stopped); its machines were destroyed" : "\(failure)"
+                case .interrupted:
+                    outcome = .fail
+                    error = "interrupted (Kiln was stopped); its machines were killed"
                 case .timedOut:
                     outcome = .timeout
                     let doing = activity.summary.map { " while \($0)" } ?? ""
@@ -122,11 +125,10 @@ public struct TestRunner: Sendable {
                 throw TestFailure("Ignition rejects the config of \(name) (ignition-validate, before boot):\n\(rejection)")
             }
             activity.begin("booting \(id) (QEMU start to SSH)")
-            let spec = MachineSpec(id: id, artifactsDirectory: machineDirectory, config: config, memoryMiB: test.memoryMiB)
+            let spec = MachineSpec(id: id, artifactsDirectory: machineDirectory, config: config, memoryMiB: test.memoryMiB,
+                                   onStarted: { machines.add($0) })
             try await platform.withMachine(spec) { machine in
-                machines.add(machine)
                 activity.log("\(id) ready: SSH after \(machine.bootReport().sshReadySeconds.map { String(format: "%.1fs", $0) } ?? "?")")
-                defer { machines.finish(machine) }
                 try await nest(index + 1, booted + [machine])
             }
         }

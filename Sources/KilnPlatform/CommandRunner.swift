@@ -14,10 +14,12 @@ public func runHostCommand(_ executable: String, _ arguments: [String],
     guard let path = findExecutable(executable) else {
         throw SpawnError(executable: executable, errno: ENOENT)
     }
+    var out: [Int32] = [-1, -1], err: [Int32] = [-1, -1]
     let devNull = open("/dev/null", O_RDONLY | O_CLOEXEC)
-    var out: [Int32] = [0, 0], err: [Int32] = [0, 0]
     guard devNull >= 0, kiln_pipe(&out) == 0, kiln_pipe(&err) == 0 else {
-        throw SpawnError(executable: path, errno: errno)
+        let code = errno
+        [devNull, out[0], out[1], err[0], err[1]].filter { $0 >= 0 }.forEach { close($0) }
+        throw SystemError("set up the pipes for \(executable)", errno: code)
     }
     let process: ChildProcess
     do {

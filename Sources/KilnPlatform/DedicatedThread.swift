@@ -38,24 +38,32 @@ public final class DedicatedThread: Sendable {
         }
     }
 
-    private func enqueue(_ job: @escaping @Sendable () -> Void) {
+    /// Queues `job`; false once the thread was stopped (the job will never run).
+    private func enqueue(_ job: @escaping @Sendable () -> Void) -> Bool {
         condition.lock()
-        state.withLock { $0.jobs.append(job) }
-        condition.signal()
-        condition.unlock()
+        defer { condition.unlock() }
+        let accepted = state.withLock { state in
+            guard !state.stopping else { return false }
+            state.jobs.append(job)
+            return true
+        }
+        if accepted { condition.signal() }
+        return accepted
     }
 
     /// Runs `job` on the thread and returns its result. Jobs run in the order they were given.
-    public func run<T: Sendable>(_ job: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            enqueue { continuation.resume(returning: job()) }
+    /// - Throws: `DedicatedThread.Stopped` if the thread was stopped before the job was queued.
+    public func run<T: Sendable>(_ job: @escaping @Sendable () throws -> T) async throws -> T {
+        let result: Result<T, any Error> = await withCheckedContinuation { continuation in
+            let queued = enqueue { continuation.resume(returning: Result { try job() }) }
+            if !queued { continuation.resume(returning: .failure(Stopped())) }
         }
+        return try result.get()
     }
 
-    /// Runs `job` on the thread; its error is rethrown here.
-    public func run<T: Sendable>(_ job: @escaping @Sendable () throws -> T) async throws -> T {
-        let result: Result<T, any Error> = await run { Result { try job() } }
-        return try result.get()
+    /// The thread no longer takes jobs.
+    public struct Stopped: Error, CustomStringConvertible {
+        public var description: String { "the thread was stopped" }
     }
 
     /// Lets the thread exit once the jobs already given have run.

@@ -21,8 +21,8 @@ public final class ProcessSpawner: Sendable {
                       descriptors: [Int32], dieWithParent: Bool = true) async throws -> ChildProcess {
         let env = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
         let argv = [executable] + arguments
-        let result = await thread.run { Self.spawnNow(executable, argv, env, descriptors, dieWithParent) }
-        return ChildProcess(pid: try result.get(), executable: executable)
+        let pid = try await thread.run { try Self.spawnNow(executable, argv, env, descriptors, dieWithParent).get() }
+        return ChildProcess(pid: pid, executable: executable)
     }
 
     private static func spawnNow(_ path: String, _ argv: [String], _ env: [String], _ fds: [Int32],

@@ -9,6 +9,8 @@ final class ConsoleWatcher: Sendable {
     private struct State {
         var analyzer = ConsoleAnalyzer()
         var offset: UInt64 = 0
+        /// The start of a UTF-8 character whose other bytes QEMU has not written yet.
+        var incomplete: [UInt8] = []
         var finished = false
     }
     private let state = Mutex(State())
@@ -30,7 +32,10 @@ final class ConsoleWatcher: Sendable {
                 try handle.seek(toOffset: state.offset)
                 guard let data = try handle.readToEnd(), !data.isEmpty else { return }
                 state.offset += UInt64(data.count)
-                state.analyzer.consume(String(decoding: data, as: UTF8.self), at: elapsed)
+                let bytes = state.incomplete + Array(data)
+                let complete = completeUTF8Prefix(bytes)
+                state.incomplete = Array(bytes[complete...])
+                state.analyzer.consume(String(decoding: bytes[..<complete], as: UTF8.self), at: elapsed)
             } catch {
                 return
             }
@@ -42,6 +47,7 @@ final class ConsoleWatcher: Sendable {
         poll()
         state.withLock { state in
             guard !state.finished else { return }
+            state.analyzer.consume(String(decoding: state.incomplete, as: UTF8.self), at: elapsed)
             state.analyzer.finish(at: elapsed)
             state.finished = true
         }
@@ -57,4 +63,19 @@ final class ConsoleWatcher: Sendable {
         return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(count)
             .map { ConsoleAnalyzer.clean(String($0)) }.joined(separator: "\n")
     }
+}
+
+/// The length of the longest prefix of `bytes` that does not end inside a UTF-8 character.
+func completeUTF8Prefix(_ bytes: [UInt8]) -> Int {
+    // Look back over at most three continuation bytes for the lead byte of the last character.
+    var index = bytes.count
+    var continuation = 0
+    while index > 0 && continuation < 3 && bytes[index - 1] & 0xC0 == 0x80 {
+        index -= 1
+        continuation += 1
+    }
+    guard index > 0 else { return bytes.count }
+    let lead = bytes[index - 1]
+    let needed = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0
+    return needed > continuation ? index - 1 : bytes.count
 }

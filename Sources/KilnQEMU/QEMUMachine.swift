@@ -18,6 +18,8 @@ final class QEMUMachine: Machine {
     private struct State {
         var connection: SSHConnection?
         var sshReadySeconds: Double?
+        var hostKey: String?
+        var hostKeyMatchedConsole = false
     }
     private let state = Mutex(State())
     private let consoleTask: Task<Void, Never>
@@ -89,8 +91,10 @@ final class QEMUMachine: Machine {
     }
 
     func bootReport() -> MachineReport {
-        MachineReport(id: id, directory: artifactsDirectory, sshReadySeconds: state.withLock { $0.sshReadySeconds },
-                      bootPhases: console.phases)
+        state.withLock { state in
+            MachineReport(id: id, directory: artifactsDirectory, sshReadySeconds: state.sshReadySeconds,
+                          bootPhases: console.phases, hostKey: state.hostKey, hostKeyMatchedConsole: state.hostKeyMatchedConsole)
+        }
     }
 
     // MARK: - Lifecycle
@@ -100,25 +104,50 @@ final class QEMUMachine: Machine {
     @discardableResult
     func waitForSSH(recordReadiness: Bool = true) async throws -> SSHConnection {
         var lastError: (any Error)?
+        var refusedSince: ContinuousClock.Instant?
         while true {
             try Task.checkCancellation()
             console.poll()
             if let fatal = console.fatal { throw MachineError.bootFailed(machine: id, fatal, console: console.path) }
             if let status = process.exitStatus { throw exitedError(status) }
             do {
-                let connection = try await SSHConnection.connect(to: sshTarget, bannerTimeout: .seconds(2),
-                                                                 timeout: .seconds(120))
+                // The guest prints its host key on the console before sshd starts: a server
+                // presenting another key is not this machine. Guests that print none are trusted.
+                let console = self.console
+                let connection = try await SSHConnection.connect(
+                    to: sshTarget, bannerTimeout: .seconds(2), timeout: .seconds(120),
+                    acceptHostKey: { key in
+                        console.poll()
+                        return console.hostKeys.isEmpty || console.hostKeys.contains(key)
+                    })
+                let matched = console.hostKeys.contains(connection.hostKey)
                 if recordReadiness {
                     let seconds = (ContinuousClock.now - started).seconds
                     state.withLock {
                         $0.connection = connection
                         $0.sshReadySeconds = seconds
+                        $0.hostKey = connection.hostKey
+                        $0.hostKeyMatchedConsole = matched
                     }
                     logger.info("SSH ready", metadata: ["machine": "\(id)", "seconds": "\(String(format: "%.1f", seconds))"])
                 }
                 return connection
             } catch let error as SSHError {
                 if case .cancelled = error { throw CancellationError() }
+                if case .hostKeyRejected(let presented) = error {
+                    throw MachineError.setupFailed(
+                        machine: id, "SSH host key \(presented) differs from the key the guest printed on its console (\(console.hostKeys.joined(separator: ", "))): refusing to log in")
+                }
+                // sshd answers but refuses Kiln's key: wrong login user or a config that lost the
+                // key. Keys are in place before sshd starts, so this does not heal; say so early.
+                if case .libssh2(let operation, _, _) = error, operation.hasPrefix("public-key login") {
+                    let since = refusedSince ?? .now
+                    refusedSince = since
+                    if ContinuousClock.now - since > .seconds(30) {
+                        throw MachineError.setupFailed(
+                            machine: id, "SSH answers on 127.0.0.1:\(sshTarget.port) but has refused Kiln's key for user \(sshTarget.user) for 30s: \(error)")
+                    }
+                }
                 if lastError.map({ "\($0)" }) != "\(error)" {
                     logger.debug("SSH not ready", metadata: ["machine": "\(id)", "reason": "\(error)"])
                 }
@@ -142,9 +171,15 @@ final class QEMUMachine: Machine {
                                              consoleTail: console.tail(lines: 15))
     }
 
-    /// Kills QEMU at once (from a cancellation handler: no waiting here).
-    func kill() {
-        process.send(SIGKILL)
+    /// Saves the guest's journal as `journal.txt` next to its console, while the machine still
+    /// answers. Best effort: a machine that no longer answers leaves only its console.
+    func saveJournal() async {
+        guard process.exitStatus == nil, let connection = state.withLock({ $0.connection }) else { return }
+        guard let journal = try? await connection.exec("journalctl --no-pager -o short-monotonic", timeout: .seconds(30)),
+            journal.succeeded
+        else { return }
+        _ = FileManager.default.createFile(atPath: "\(artifactsDirectory)/journal.txt", contents: Data(journal.stdout),
+                                       attributes: [.posixPermissions: 0o640])
     }
 
     /// Logs out, stops QEMU (monitor `quit`, then SIGTERM, then SIGKILL) and waits for it.

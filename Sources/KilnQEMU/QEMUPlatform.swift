@@ -41,27 +41,30 @@ public struct QEMUPlatform: Platform {
     }
 
     public func withMachine<R: Sendable>(_ spec: MachineSpec, _ body: (any Machine) async throws -> R) async throws -> R {
-        let machine = try await boot(spec)
-        let result: R
-        do {
-            // A cancelled test (its deadline passed) kills QEMU at once, so whatever the test was
-            // blocked on fails now instead of at its own timeout.
-            result = try await withTaskCancellationHandler {
+        // A cancelled test (its deadline passed, or Kiln is stopping) kills QEMU at once, from its
+        // start on, so whatever the test was blocked on fails now instead of at its own timeout.
+        let killSwitch = KillSwitch()
+        return try await withTaskCancellationHandler {
+            let machine = try await boot(spec, killSwitch: killSwitch)
+            let result: R
+            do {
                 try await machine.waitForSSH()
-                return try await body(machine)
-            } onCancel: {
-                machine.kill()
+                result = try await body(machine)
+            } catch {
+                if !Task.isCancelled { await machine.saveJournal() }
+                await machine.destroy()
+                throw error
             }
-        } catch {
+            await machine.saveJournal()
             await machine.destroy()
-            throw error
+            return result
+        } onCancel: {
+            killSwitch.fire()
         }
-        await machine.destroy()
-        return result
     }
 
     /// Starts QEMU for `spec` (retrying when another process took the SSH port first).
-    func boot(_ spec: MachineSpec) async throws -> QEMUMachine {
+    func boot(_ spec: MachineSpec, killSwitch: KillSwitch) async throws -> QEMUMachine {
         let dir = spec.artifactsDirectory
         let configPath = "\(dir)/config.ign"
         try Data(spec.config.rendered.utf8).write(to: URL(fileURLWithPath: configPath))
@@ -78,7 +81,12 @@ public struct QEMUPlatform: Platform {
             let pairError = kiln_socketpair(&pair)
             guard pairError == 0 else { throw SystemError("socketpair for QMP", errno: pairError) }
             let log = open("\(dir)/qemu.log", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
+            let logErrno = errno
             let devNull = open("/dev/null", O_RDONLY | O_CLOEXEC)
+            guard log >= 0, devNull >= 0 else {
+                [pair[0], pair[1], log, devNull].filter { $0 >= 0 }.forEach { close($0) }
+                throw SystemError("open \(dir)/qemu.log", errno: log < 0 ? logErrno : errno)
+            }
             let started = ContinuousClock.now
             let process: ChildProcess
             do {
@@ -90,6 +98,7 @@ public struct QEMUPlatform: Platform {
                 throw MachineError.setupFailed(machine: spec.id, "\(error)")
             }
             [pair[1], log, devNull].forEach { close($0) }
+            killSwitch.arm(process)
             let qmp = QMPClient(fd: pair[0], started: started)
             logger.info("QEMU started", metadata: ["machine": "\(spec.id)", "pid": "\(process.pid)", "ssh": "127.0.0.1:\(port)"])
             let machine = QEMUMachine(
@@ -97,12 +106,19 @@ public struct QEMUPlatform: Platform {
                 console: ConsoleWatcher(path: "\(dir)/console.txt", started: started),
                 sshTarget: .init(host: "127.0.0.1", port: port, user: image.loginUser, key: sshKey),
                 started: started, logger: logger)
+            // A QEMU that never greets on its monitor is killed, which ends the handshake.
+            let watchdog = Task {
+                try await Task.sleep(for: .seconds(60))
+                process.send(SIGKILL)
+            }
+            defer { watchdog.cancel() }
             do {
                 try await qmp.handshake()
+                spec.onStarted?(machine)
                 return machine
             } catch {
-                let status = await process.waitForExit()
                 await machine.destroy()
+                let status = await process.waitForExit()
                 let said = (try? String(contentsOfFile: "\(dir)/qemu.log", encoding: .utf8)) ?? ""
                 if said.contains("Could not set up host forwarding rule") && attempt < 3 {
                     logger.info("SSH port taken, retrying", metadata: ["machine": "\(spec.id)", "port": "\(port)"])

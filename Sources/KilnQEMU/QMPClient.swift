@@ -62,7 +62,7 @@ final class QMPClient: Sendable {
                 // Written under the lock so that requests and waiters stay in the same order.
                 var offset = 0
                 while offset < line.count {
-                    let n = line[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                    let n = line[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
                     if n < 0 && errno == EINTR { continue }
                     if n <= 0 {
                         state.pending.removeLast()

@@ -28,8 +28,12 @@ public final class SSHConnection: Sendable {
 
     /// Connects, waits for the server's identification within `bannerTimeout`, then completes
     /// the handshake and public-key login within `timeout`.
+    /// - Parameter acceptHostKey: called with the server's host key (`type base64`) after the
+    ///   handshake and before logging in; returning false ends the attempt with
+    ///   `SSHError.hostKeyRejected`. Runs on the connection's thread.
     public static func connect(to target: Target, bannerTimeout: Duration = .seconds(3),
-                               timeout: Duration = .seconds(60)) async throws -> SSHConnection {
+                               timeout: Duration = .seconds(60),
+                               acceptHostKey: @escaping @Sendable (String) -> Bool = { _ in true }) async throws -> SSHConnection {
         LibSSH2.initialize()
         let thread = DedicatedThread(name: "kiln-ssh-\(target.host):\(target.port)")
         let limit = OperationLimit(operation: "SSH login to \(target.user)@\(target.host):\(target.port)", timeout: timeout)
@@ -40,7 +44,7 @@ public final class SSHConnection: Sendable {
                                                      timeout: min(bannerTimeout, timeout))
                     let socket = try TCPSocket(host: target.host, port: target.port, limit: bannerLimit)
                     try socket.waitForBanner(limit: bannerLimit)
-                    return try SessionBox(socket: socket, target: target, limit: limit)
+                    return try SessionBox(socket: socket, target: target, limit: limit, acceptHostKey: acceptHostKey)
                 }
             } onCancel: {
                 limit.cancel()
@@ -64,17 +68,21 @@ public final class SSHConnection: Sendable {
     public func exec(_ command: String, timeout: Duration) async throws -> CommandResult {
         let limit = OperationLimit(operation: "command `\(command)`", timeout: timeout)
         let session = self.session
-        return try await withTaskCancellationHandler {
-            try await thread.run { try session.exec(command, limit: limit) }
-        } onCancel: {
-            limit.cancel()
+        do {
+            return try await withTaskCancellationHandler {
+                try await thread.run { try session.exec(command, limit: limit) }
+            } onCancel: {
+                limit.cancel()
+            }
+        } catch is DedicatedThread.Stopped {
+            throw SSHError.closed
         }
     }
 
     /// Says goodbye to the server and frees the session. Further calls throw `SSHError.closed`.
     public func close() async {
         let session = self.session
-        await thread.run { session.close() }
+        try? await thread.run { session.close() }
         thread.stop()
     }
 }

@@ -15,6 +15,8 @@ public enum SSHError: Error, Sendable, Equatable, CustomStringConvertible {
     case notSSH(String)
     /// The connection was closed before this call.
     case closed
+    /// The server's host key is not the one the caller expects.
+    case hostKeyRejected(presented: String)
 
     public var description: String {
         switch self {
@@ -24,6 +26,7 @@ public enum SSHError: Error, Sendable, Equatable, CustomStringConvertible {
         case .cancelled(let operation): "\(operation) was cancelled"
         case .notSSH(let detail): "no SSH server answered: \(detail)"
         case .closed: "the SSH connection is closed"
+        case .hostKeyRejected(let presented): "the server's host key \(presented) is not the expected one"
         }
     }
 }

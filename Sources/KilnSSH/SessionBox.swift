@@ -9,7 +9,8 @@ final class SessionBox: @unchecked Sendable {
     private let socket: TCPSocket
     private(set) var hostKey = ""
 
-    init(socket: TCPSocket, target: SSHConnection.Target, limit: OperationLimit) throws(SSHError) {
+    init(socket: TCPSocket, target: SSHConnection.Target, limit: OperationLimit,
+         acceptHostKey: (String) -> Bool) throws(SSHError) {
         self.socket = socket
         guard let session = cssh2_session_init() else {
             throw .libssh2(operation: "libssh2_session_init", code: -1, message: "out of memory")
@@ -19,6 +20,7 @@ final class SessionBox: @unchecked Sendable {
         let fd = self.socket.fd
         try retry("SSH handshake", limit) { libssh2_session_handshake(session, libssh2_socket_t(fd)) }
         hostKey = Self.hostKey(of: session)
+        guard acceptHostKey(hostKey) else { throw .hostKeyRejected(presented: hostKey) }
         let user = target.user
         let publicKey = target.key.publicKeyLine
         let privateKey = target.key.privateKeyPEM
@@ -105,11 +107,14 @@ final class SessionBox: @unchecked Sendable {
         let channel = try retryPointer("open a session channel", limit) { cssh2_channel_open_session(session) }
         var finished = false
         defer {
+            // In non-blocking mode close and free may need several calls to get their message
+            // out; a short budget of their own, since the command's may be spent.
+            let cleanup = OperationLimit(operation: "close the channel of `\(command)`", timeout: .seconds(5))
             if !finished {
                 // Timed out or failed mid-way: close without waiting for the remote side.
-                _ = libssh2_channel_close(channel)
+                _ = try? retry("close the channel", cleanup) { libssh2_channel_close(channel) }
             }
-            libssh2_channel_free(channel)
+            _ = try? retry("free the channel", cleanup) { libssh2_channel_free(channel) }
         }
         try retry("start `\(command)`", limit) { cssh2_channel_exec(channel, command, UInt32(command.utf8.count)) }
         try retry("send EOF to `\(command)`", limit) { libssh2_channel_send_eof(channel) }

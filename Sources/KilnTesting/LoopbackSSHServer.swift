@@ -49,11 +49,13 @@ public final class LoopbackSSHServer: Sendable {
                 try config.write(toFile: "\(directory)/sshd_config", atomically: true, encoding: .utf8)
                 let log = open("\(directory)/sshd.log", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
                 let devNull = open("/dev/null", O_RDONLY | O_CLOEXEC)
+                defer {
+                    close(log)
+                    close(devNull)
+                }
                 let process = try await ProcessSpawner.shared.spawn(
                     executable: "/usr/sbin/sshd", arguments: ["-D", "-e", "-f", "\(directory)/sshd_config"],
                     descriptors: [devNull, log, log])
-                close(log)
-                close(devNull)
                 if await waitUntilListening(port: port, process: process) {
                     return LoopbackSSHServer(port: port, user: currentUser(), hostKey: hostKey, process: process,
                                              directory: directory)
@@ -89,7 +91,7 @@ public final class LoopbackSSHServer: Sendable {
     }
 
     private static func waitUntilListening(port: Int, process: ChildProcess) async -> Bool {
-        for _ in 0..<100 {
+        for _ in 0..<600 {  // 30 s: a loaded 2-core machine may be slow to start sshd
             if process.exitStatus != nil { return false }
             if canConnect(port: port) { return true }
             try? await Task.sleep(for: .milliseconds(50))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `kiln`: boots OS images under QEMU, provisions them with Ignition, runs checks over SSH.
 @main
@@ -10,4 +11,20 @@ struct Kiln: AsyncParsableCommand {
         abstract: "An integration-test harness for OS images (QEMU, Ignition, SSH).",
         version: version,
         subcommands: [RunCommand.self, ListCommand.self])
+
+    /// Ignores SIGPIPE (a closed pipe on standard output must not kill Kiln before it has
+    /// destroyed its machines and written its report), then parses and runs the command.
+    static func main() async {
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

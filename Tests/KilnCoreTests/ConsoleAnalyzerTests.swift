@@ -53,8 +53,14 @@ struct ConsoleAnalyzerTests {
 
     @Test func fedoraCoreOSStyleFailuresAndPanicsAreSeen() {
         var fcos = ConsoleAnalyzer()
-        fcos.consume("[   12.1] ignition[712]: Ignition failed: failed to fetch config: resource not found\n", at: 12)
-        #expect(fcos.fatal == .ignitionFailed(["[   12.1] ignition[712]: Ignition failed: failed to fetch config: resource not found"]))
+        fcos.consume("[   12.1] ignition[712]: Ignition failed: failed to fetch config: resource not found\n"
+                     + "[   12.2] ignition[712]: failed to acquire config: resource not found\n"
+                     + "[   12.3] systemd[1]: Starting emergency.service\n"
+                     + "[   12.4] ignition[712]: unrelated later line\n", at: 12)
+        #expect(fcos.fatal == .ignitionFailed([
+            "[   12.1] ignition[712]: Ignition failed: failed to fetch config: resource not found",
+            "[   12.2] ignition[712]: failed to acquire config: resource not found",
+        ]))
 
         var panic = ConsoleAnalyzer()
         panic.consume("[    3.2] Kernel panic - not syncing: VFS: Unable to mount root fs\r\n", at: 3)

@@ -37,9 +37,20 @@ struct JSONParserTests {
         }
     }
 
-    @Test func decodesSurrogatePairsAndRejectsLoneOnes() throws {
+    @Test func decodesSurrogatePairsAndReplacesLoneOnesAsGoDoes() throws {
         #expect(try JSONDocument(parsing: #""\ud83d\ude00""#).value == .string("😀"))
-        #expect(throws: JSONSyntaxError.self) { try JSONDocument(parsing: #""\ud83d""#) }
+        #expect(try JSONDocument(parsing: #""\ud83d""#).value == .string("\u{FFFD}"))
+        #expect(try JSONDocument(parsing: #""\ude00x""#).value == .string("\u{FFFD}x"))
+        #expect(try JSONDocument(parsing: #""\ud83d\u0041""#).value == .string("\u{FFFD}A"))
+    }
+
+    @Test func columnsCountCharactersNotBytes() {
+        do {
+            _ = try JSONDocument(parsing: "{\"é\": x}")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.position == SourcePosition(line: 1, column: 7))
+        }
     }
 
     @Test func refusesAbsurdNesting() {

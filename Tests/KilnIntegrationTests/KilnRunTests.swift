@@ -28,11 +28,14 @@ extension IntegrationTests {
                 let ready = try #require(machine.sshReadySeconds)
                 #expect(ready > 0 && ready < test.durationSeconds)
                 #expect(machine.bootPhases.map(\.name).starts(with: ["kernel", "ignition-fetch", "ignition-files"]))
+                #expect(machine.hostKeyMatchedConsole, "the SSH host key was not checked against the console")
                 let dir = "\(out)/\(machine.directory)"
                 let console = try String(contentsOfFile: "\(dir)/console.txt", encoding: .utf8)
                 #expect(console.contains("Ignition (files)"))
                 let config = try String(contentsOfFile: "\(dir)/config.ign", encoding: .utf8)
                 #expect(config.contains("ssh-ed25519 "))
+                let journal = try String(contentsOfFile: "\(dir)/journal.txt", encoding: .utf8)
+                #expect(journal.contains("Started ssh.service"))
                 let argv = try String(contentsOfFile: "\(dir)/qemu-argv.txt", encoding: .utf8)
                 #expect(argv.contains("hostfwd=tcp:127.0.0.1:") && argv.contains("restrict=on"))
                 let mode = try FileManager.default.attributesOfItem(atPath: dir)[.posixPermissions] as? Int ?? 0o777
