@@ -20,7 +20,7 @@ public struct RunReport: Sendable, Equatable, Codable {
         self.build = build
         self.accelerator = accelerator
         self.startedAt = startedAt
-        self.durationSeconds = durationSeconds
+        self.durationSeconds = durationSeconds.roundedToMilliseconds
         self.tests = tests
     }
 
@@ -61,7 +61,7 @@ public struct TestReport: Sendable, Equatable, Codable {
         self.name = name
         self.result = result
         self.duration = Int64(duration.seconds * 1e9)
-        self.durationSeconds = (duration.seconds * 1000).rounded() / 1000
+        self.durationSeconds = duration.seconds.roundedToMilliseconds
         self.error = error
         self.output = output
         self.machines = machines
@@ -89,7 +89,7 @@ public struct MachineReport: Sendable, Equatable, Codable {
         self.directory = directory
         self.hostKey = hostKey
         self.hostKeyMatchedConsole = hostKeyMatchedConsole
-        self.sshReadySeconds = sshReadySeconds.map { ($0 * 1000).rounded() / 1000 }
+        self.sshReadySeconds = sshReadySeconds?.roundedToMilliseconds
         self.bootPhases = bootPhases
     }
 }
@@ -101,6 +101,11 @@ public struct BootPhase: Sendable, Equatable, Codable {
 
     public init(name: String, seconds: Double) {
         self.name = name
-        self.seconds = (seconds * 1000).rounded() / 1000
+        self.seconds = seconds.roundedToMilliseconds
     }
+}
+
+extension Double {
+    /// Rounded to three decimals, as reports show seconds.
+    public var roundedToMilliseconds: Double { (self * 1000).rounded() / 1000 }
 }

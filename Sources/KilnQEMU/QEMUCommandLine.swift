@@ -63,6 +63,9 @@ public struct QEMUCommandLine: Sendable, Equatable {
         args += ["-drive", "if=none,id=disk0,format=qcow2,file=/dev/fdset/1,auto-read-only=off,cache=unsafe,discard=unmap"]
         args += ["-device", "virtio-blk-pci,drive=disk0,serial=primary-disk,bootindex=1"]
         args += ["-object", "rng-random,id=rng0,filename=/dev/urandom", "-device", "virtio-rng-pci,rng=rng0"]
+        // A guest kernel panic ends QEMU (status 1, QMP reason guest-panic) instead of a
+        // `panic=N` reboot loop that would last until the test's deadline.
+        args += ["-device", "pvpanic", "-action", "panic=exit-failure"]
         args += ["-fw_cfg", "name=\(Self.ignitionConfigKey),file=\(configPath)"]
         var netdev = "user,id=eth0,hostfwd=tcp:127.0.0.1:\(sshPort)-:22"
         if restrictNetwork { netdev += ",restrict=on" }

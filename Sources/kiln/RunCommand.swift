@@ -76,7 +76,7 @@ struct RunCommand: AsyncParsableCommand {
             build: BuildReference(id: plan.build.metadata.buildID, name: plan.build.metadata.name,
                                   architecture: plan.build.metadata.architecture, imageSHA256: plan.build.imageSHA256),
             accelerator: plan.accelerator.rawValue, startedAt: startedAt,
-            durationSeconds: ((ContinuousClock.now - clock).seconds * 1000).rounded() / 1000, tests: reports)
+            durationSeconds: (ContinuousClock.now - clock).seconds, tests: reports)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(report).write(to: URL(fileURLWithPath: "\(plan.outputDirectory)/report.json"), options: .atomic)

@@ -54,6 +54,28 @@ extension IntegrationTests {
         }
 
         @Test(.timeLimit(.minutes(5)))
+        func aGuestPanicFailsTheTestAtOnceWithThePanicLine() async throws {
+            let scratch = try ScratchDirectory()
+            defer { scratch.remove() }
+            let env = try IntegrationEnvironment()
+            let runner = TestRunner(platform: env.platform, renderer: env.renderer, outputDirectory: scratch.path, parallel: 1,
+                                    logger: Logger(label: "it"), observer: nil)
+            let panic = RegisteredTest(TestMetadata(name: "it.panic", description: "crashes its kernel", timeout: .seconds(240))) { ctx in
+                // The connection dies with the kernel: this command's own error is not the point.
+                _ = try? await ctx.machine.run("sudo sh -c 'echo 1 > /proc/sys/kernel/sysrq; echo c > /proc/sysrq-trigger'",
+                                               timeout: .seconds(60))
+                _ = try await ctx.machine.run("true", timeout: .seconds(60))
+            }
+            let start = ContinuousClock.now
+            let report = try #require(await runner.run([panic]).first)
+            #expect(report.result == .fail)
+            #expect(report.error?.contains("the guest kernel panicked") == true, "\(report.error ?? "")")
+            #expect(report.error?.contains("sysrq triggered crash") == true)
+            #expect(ContinuousClock.now - start < .seconds(200))
+            #expect(HostProcesses.qemu(scratch.path).isEmpty)
+        }
+
+        @Test(.timeLimit(.minutes(5)))
         func aTestPastItsDeadlineIsATimeoutAndItsMachineIsKilled() async throws {
             let scratch = try ScratchDirectory()
             defer { scratch.remove() }
