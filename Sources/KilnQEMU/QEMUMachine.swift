@@ -52,7 +52,15 @@ final class QEMUMachine: Machine {
         do {
             return try await connection.exec(command, timeout: timeout ?? TestMetadata.defaultTimeout)
         } catch let error as SSHError {
-            // A dead QEMU explains a broken connection better than libssh2 does.
+            switch error {
+            case .timedOut, .cancelled: throw error
+            default: break
+            }
+            // A broken connection is often QEMU ending (a guest panic, a crash); its status and
+            // console explain it better than libssh2 does. The reaper may lag the socket a little.
+            for _ in 0..<60 where process.exitStatus == nil {
+                try? await Task.sleep(for: .milliseconds(50))
+            }
             if let status = process.exitStatus { throw exitedError(status) }
             throw error
         }
