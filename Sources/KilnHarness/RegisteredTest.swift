@@ -8,15 +8,19 @@ public struct RegisteredTest: Sendable {
     public var config: IgnitionConfig?
     /// Memory per machine in MiB.
     public var memoryMiB: Int
+    /// Boot even if Ignition would warn about the config (kola's `AllowConfigWarnings`).
+    public var allowConfigWarnings: Bool
     /// Where the test was registered, for error messages (`File.swift:12`).
     public var location: String
     public var body: @Sendable (TestContext) async throws -> Void
 
     public init(_ metadata: TestMetadata, config: IgnitionConfig? = nil, memoryMiB: Int = 1024,
-                fileID: String = #fileID, line: Int = #line, body: @escaping @Sendable (TestContext) async throws -> Void) {
+                allowConfigWarnings: Bool = false, fileID: String = #fileID, line: Int = #line,
+                body: @escaping @Sendable (TestContext) async throws -> Void) {
         self.metadata = metadata
         self.config = config
         self.memoryMiB = memoryMiB
+        self.allowConfigWarnings = allowConfigWarnings
         self.location = "\(fileID):\(line)"
         self.body = body
     }

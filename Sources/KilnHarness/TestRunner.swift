@@ -121,6 +121,11 @@ public struct TestRunner: Sendable {
             let machineDirectory = "\(directory)/m\(index)"
             try ArtifactDirectory.create(machineDirectory)
             try Data(config.rendered.utf8).write(to: URL(fileURLWithPath: "\(machineDirectory)/config.ign"))
+            let findings = IgnitionValidator.validate(try JSONDocument(parsing: config.rendered))
+            if findings.containsError || (!test.allowConfigWarnings && !findings.isEmpty) {
+                throw TestFailure("the config of \(name) is not one Ignition accepts cleanly (config.ign):\n"
+                                  + findings.map { "  \($0)" }.joined(separator: "\n"))
+            }
             if let rejection = await MachineConfigRenderer.ignitionValidate("\(machineDirectory)/config.ign") {
                 throw TestFailure("Ignition rejects the config of \(name) (ignition-validate, before boot):\n\(rejection)")
             }

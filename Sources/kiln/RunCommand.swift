@@ -36,6 +36,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("append-ignition"), help: "An Ignition config merged into every machine's config. Repeatable.")
     var appendIgnition: [String] = []
 
+    @Flag(help: "Accept appended configs that Ignition would only warn about (unknown or too-new keys).")
+    var allowConfigWarnings = false
+
     @Option(help: "Memory per machine in MiB (default: each test's own, 1024).")
     var memory: Int?
 
@@ -125,7 +128,14 @@ struct RunCommand: AsyncParsableCommand {
                 guard let bytes = FileManager.default.contents(atPath: path) else {
                     throw InputError("\(path): cannot read the file (--append-ignition)")
                 }
-                return (try IgnitionConfig(parsing: String(decoding: bytes, as: UTF8.self), source: path), path)
+                let text = String(decoding: bytes, as: UTF8.self)
+                let config = try IgnitionConfig(parsing: text, source: path)
+                let findings = IgnitionValidator.validate(try JSONDocument(parsing: text))
+                if findings.containsError || (!allowConfigWarnings && !findings.isEmpty) {
+                    let why = findings.containsError ? "Ignition would refuse this config" : "Ignition would warn about this config (--allow-config-warnings accepts it)"
+                    throw InputError("\(path): \(why):\n" + findings.map { "  \($0)" }.joined(separator: "\n"))
+                }
+                return (config, path)
             }
             for path in appendIgnition {
                 if let rejection = await MachineConfigRenderer.ignitionValidate(path) {
