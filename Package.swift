@@ -80,9 +80,11 @@ let package = Package(
         .testTarget(name: "KilnSSHTests", dependencies: ["KilnSSH", "KilnTesting"]),
         .testTarget(name: "KilnLibvirtTests", dependencies: ["KilnLibvirt"]),
         .testTarget(name: "KilnHarnessTests", dependencies: ["KilnHarness", "KilnChecks", "KilnCore", "KilnPlatform"]),
+        // These two run the built `kiln`; depending on it makes `swift test` build it.
         .testTarget(
             name: "KilnIntegrationTests",
-            dependencies: ["KilnHarness", "KilnChecks", "KilnQEMU", "KilnTesting"]),
+            dependencies: ["kiln", "KilnHarness", "KilnChecks", "KilnQEMU", "KilnTesting"]),
+        .testTarget(name: "KilnCLITests", dependencies: ["kiln", "KilnCore", "KilnPlatform", "KilnTesting"]),
     ]
 )
 

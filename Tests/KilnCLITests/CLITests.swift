@@ -1,0 +1,53 @@
+import Foundation
+import KilnCore
+import KilnPlatform
+import KilnTesting
+import Testing
+
+/// The `kiln` executable as a user runs it, for the commands that need no machine.
+struct CLITests {
+    /// Runs the built `kiln` with `arguments`; returns its status and standard output + error.
+    func kiln(_ arguments: [String]) async throws -> (status: ProcessExitStatus, stdout: String, stderr: String) {
+        let result = try await runHostCommand(ReferenceBuild.kilnExecutable, arguments)
+        return (result.status, result.stdout, result.stderr)
+    }
+
+    @Test func listMatchesGolden() async throws {
+        let (status, stdout, _) = try await kiln(["list"])
+        #expect(status == .exited(0))
+        #expect(Fixtures.compareGolden(stdout, "cli/list.txt") == nil)
+    }
+
+    @Test func listJSONCarriesEveryField() async throws {
+        let (status, stdout, _) = try await kiln(["list", "--json"])
+        #expect(status == .exited(0))
+        let tests = try JSONDecoder().decode([TestMetadata].self, from: Data(stdout.utf8))
+        #expect(tests.map(\.name) == ["basic.ssh", "basic.ignition", "basic.sudo"])
+        #expect(tests.allSatisfy { $0.timeout == .seconds(600) && $0.clusterSize == 1 && !$0.description.isEmpty })
+    }
+
+    @Test func aPatternMatchingNothingIsAUsageError() async throws {
+        let (status, _, stderr) = try await kiln(["run", "nosuch.*", "--build", "/nonexistent"])
+        #expect(status == .exited(2))
+        #expect(stderr.contains("pattern 'nosuch.*' matches no registered test"))
+    }
+
+    @Test func configValidateGivesIgnitionsVerdicts() async throws {
+        let bad = Fixtures.path("ignition/relative-path.ign")
+        let (badStatus, badOut, _) = try await kiln(["config", "validate", bad])
+        #expect(badStatus == .exited(1))
+        #expect(badOut == "\(bad): error at $.storage.files.0.path, line 3 col 34: path not absolute\n")
+
+        let warned = Fixtures.path("ignition/corpus/valid/newer-kernel-arguments-3.2.0.ign")
+        let (strictStatus, _, _) = try await kiln(["config", "validate", warned])
+        #expect(strictStatus == .exited(1))
+        let (allowedStatus, allowedOut, _) = try await kiln(["config", "validate", "--allow-warnings", warned])
+        #expect(allowedStatus == .exited(0))
+        #expect(allowedOut.hasSuffix("\(warned): ok (with warnings)\n"))
+
+        let clean = Fixtures.path("ignition/file-exists.ign")
+        let (cleanStatus, cleanOut, _) = try await kiln(["config", "validate", clean])
+        #expect(cleanStatus == .exited(0))
+        #expect(cleanOut == "\(clean): ok\n")
+    }
+}
