@@ -75,12 +75,7 @@ final class QEMUMachine: Machine {
         logger.info("rebooting", metadata: ["machine": "\(id)"])
         // The connection may drop before the command returns: that is the reboot working.
         _ = try? await run("sudo systemctl reboot", timeout: .seconds(30))
-        if let old = state.withLock({ state -> SSHConnection? in
-            defer { state.connection = nil }
-            return state.connection
-        }) {
-            await old.close()
-        }
+        await closeConnection()
         let deadline = ContinuousClock.now + .seconds(300)
         while qmp.events.count(where: { $0.name == "RESET" }) == resets {
             if let status = process.exitStatus { throw exitedError(status) }
@@ -190,14 +185,18 @@ final class QEMUMachine: Machine {
                                        attributes: [.posixPermissions: 0o640])
     }
 
-    /// Logs out, stops QEMU (monitor `quit`, then SIGTERM, then SIGKILL) and waits for it.
-    func destroy() async {
-        if let connection = state.withLock({ state -> SSHConnection? in
+    /// Logs out of the current SSH connection, if there is one; commands fail until the next.
+    private func closeConnection() async {
+        let connection = state.withLock { state -> SSHConnection? in
             defer { state.connection = nil }
             return state.connection
-        }) {
-            await connection.close()
         }
+        await connection?.close()
+    }
+
+    /// Logs out, stops QEMU (monitor `quit`, then SIGTERM, then SIGKILL) and waits for it.
+    func destroy() async {
+        await closeConnection()
         if process.exitStatus == nil {
             let quit = Task { [qmp] in _ = try? await qmp.execute("quit") }
             let killer = Task { [process] in
