@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // C: system libraries and the few calls Swift cannot make itself.
@@ -27,7 +29,7 @@ let package = Package(
         // The pure core: models, parsing, selection, reports. No I/O.
         .target(
             name: "KilnCore",
-            dependencies: []),
+            dependencies: [.product(name: "Yams", package: "Yams")]),
         // The seam between the harness and the backends.
         .target(
             name: "KilnPlatform",
@@ -75,7 +77,12 @@ let package = Package(
         .target(
             name: "KilnTesting",
             dependencies: ["KilnCore", "KilnPlatform"]),
-        .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore", "KilnTesting"]),
+        .testTarget(
+            name: "KilnCoreTests",
+            dependencies: [
+                "KilnCore", "KilnTesting",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
         .testTarget(name: "KilnQEMUTests", dependencies: ["KilnQEMU", "KilnCore", "KilnTesting"]),
         .testTarget(name: "KilnSSHTests", dependencies: ["KilnSSH", "KilnTesting"]),
         .testTarget(name: "KilnLibvirtTests", dependencies: ["KilnLibvirt"]),

@@ -1,15 +1,23 @@
-import Foundation
-
 /// An Ignition config as Kiln handles it: the author's JSON, checked for the shape Ignition
 /// needs before anything else, plus the edits Kiln makes (its SSH key for the login user).
 ///
-/// The full typed model and validation of every section come with the Ignition issue; this type
-/// keeps every member it does not interpret exactly as written.
+/// The model of every section is the schema in ``IgnitionSchema``: one table, with the version
+/// that introduced each field, drives validation (``IgnitionValidator``), merging
+/// (``IgnitionMerge``), version conversion (``IgnitionVersionConversion``) and Butane translation
+/// (``ButaneTranslator``). The JSON keeps members in the author's order, so that a config Kiln
+/// edits comes out as it was written.
 public struct IgnitionConfig: Sendable, Equatable {
     /// The whole config.
     public private(set) var json: JSONValue
     /// `ignition.version`.
     public let version: IgnitionSpecVersion
+    /// Where each value was written in the source (JSON or Butane YAML), by Ignition path; not
+    /// part of equality, and empty for configs Kiln built.
+    public var positions: [String: SourcePosition] = [:]
+
+    public static func == (lhs: IgnitionConfig, rhs: IgnitionConfig) -> Bool {
+        lhs.json == rhs.json && lhs.version == rhs.version
+    }
 
     /// Parses an Ignition config. `source` names it in errors (a file path, or a test's name).
     public init(parsing text: String, source: String) throws(ConfigError) {
@@ -49,6 +57,7 @@ public struct IgnitionConfig: Sendable, Equatable {
         }
         self.json = json
         self.version = version
+        self.positions = positions
     }
 
     /// An empty config of the given version.
@@ -115,23 +124,5 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         if let position { where_ += ":\(position.line):\(position.column)" }
         if let path, path != "$" { where_ += " (\(path))" }
         return "\(where_): \(message)"
-    }
-}
-
-extension IgnitionConfig {
-    /// A config of `version` whose `ignition.config.merge` lists each of `configs` as a data URL,
-    /// so the guest's own Ignition merges them with its own rules, as kola does for
-    /// `--append-ignition`.
-    public static func merging(_ configs: [IgnitionConfig], version: IgnitionSpecVersion) -> IgnitionConfig {
-        let sources: [JSONValue] = configs.map { config in
-            .object([JSONMember(key: "source", value: .string(
-                "data:;base64," + Data(config.rendered.utf8).base64EncodedString()))])
-        }
-        var wrapper = empty(version: version)
-        wrapper.json = wrapper.json.setting("ignition", to: .object([
-            JSONMember(key: "version", value: .string(version.description)),
-            JSONMember(key: "config", value: .object([JSONMember(key: "merge", value: .array(sources))])),
-        ]))
-        return wrapper
     }
 }

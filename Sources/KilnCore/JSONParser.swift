@@ -31,6 +31,13 @@ public struct JSONDocument: Sendable {
         self.value = try parser.parseDocument()
         self.positions = parser.positions
     }
+
+    /// A document from a value and the positions of its paths (for example a config translated
+    /// from YAML, whose positions point into the YAML).
+    public init(value: JSONValue, positions: [String: SourcePosition]) {
+        self.value = value
+        self.positions = positions
+    }
 }
 
 /// A strict recursive-descent JSON parser over UTF-8 bytes that records positions.

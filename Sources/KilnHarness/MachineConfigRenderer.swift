@@ -18,17 +18,22 @@ public struct MachineConfigRenderer: Sendable {
     }
 
     /// The config for a machine of `testName`: the test's own, with the appended configs merged
-    /// in by the guest's Ignition (`ignition.config.merge`), plus Kiln's key for the login user.
-    public func render(_ config: IgnitionConfig?, testName: String) throws -> IgnitionConfig {
-        let base = config ?? .empty(version: defaultVersion)
-        if let maximum = image.ignitionSpecMax {
-            try base.checkSupported(byGuestAcceptingAtMost: maximum, source: "config of \(testName)")
-            for (extra, source) in appended {
-                try extra.checkSupported(byGuestAcceptingAtMost: maximum, source: source)
-            }
+    /// in by Ignition's rules, plus Kiln's key for the login user, converted down to the newest
+    /// spec the image's Ignition accepts when it is newer (or refused, naming the field that
+    /// spec lacks).
+    public func render(_ config: IgnitionConfig?, testName: String) throws(ConfigError) -> IgnitionConfig {
+        var combined = config ?? .empty(version: defaultVersion)
+        for (extra, _) in appended {
+            combined = combined.merged(with: extra)
         }
-        let combined = appended.isEmpty ? base : .merging([base] + appended.map(\.config), version: defaultVersion)
-        return combined.addingSSHAuthorizedKeys([sshPublicKey], forUser: image.loginUser)
+        combined = combined.addingSSHAuthorizedKeys([sshPublicKey], forUser: image.loginUser)
+        if let maximum = image.ignitionSpecMax, combined.version > maximum {
+            let target = IgnitionSpecVersion.validatorVersions.last { $0 <= maximum } ?? maximum
+            let sources = ["config of \(testName)"] + appended.map(\.source)
+            combined = try combined.converted(
+                to: target, source: sources.joined(separator: " + ") + " (for an image accepting at most \(maximum))")
+        }
+        return combined
     }
 
     /// The newest stable spec the image accepts (3.3.0 when it does not say).

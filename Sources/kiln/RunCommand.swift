@@ -36,6 +36,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("append-ignition"), help: "An Ignition config merged into every machine's config. Repeatable.")
     var appendIgnition: [String] = []
 
+    @Option(name: .customLong("append-butane"), help: "A Butane config merged into every machine's config. Repeatable.")
+    var appendButane: [String] = []
+
+    @Option(help: "The directory `local` files and trees of --append-butane configs are read from.")
+    var filesDir: String?
+
     @Flag(help: "Accept appended configs that Ignition would only warn about (unknown or too-new keys).")
     var allowConfigWarnings = false
 
@@ -124,18 +130,18 @@ struct RunCommand: AsyncParsableCommand {
             } else {
                 throw InputError("--parallel must be a positive number or auto, got '\(parallel)'")
             }
-            let appended = try appendIgnition.map { path -> (config: IgnitionConfig, source: String) in
+            var loader = ConfigLoader()
+            if let filesDir {
+                do { loader.filesDirectory = try FilesDirectory(filesDir) } catch { throw InputError("\(error)") }
+            }
+            let inputs = appendIgnition.map { ($0, ConfigFormat.ignition, "--append-ignition") }
+                + appendButane.map { ($0, ConfigFormat.butane, "--append-butane") }
+            let appended = try inputs.map { path, format, option -> (config: IgnitionConfig, source: String) in
                 guard let bytes = FileManager.default.contents(atPath: path) else {
-                    throw InputError("\(path): cannot read the file (--append-ignition)")
+                    throw InputError("\(path): cannot read the file (\(option))")
                 }
-                let text = String(decoding: bytes, as: UTF8.self)
-                let config = try IgnitionConfig(parsing: text, source: path)
-                let findings = IgnitionValidator.validate(try JSONDocument(parsing: text))
-                if findings.containsError || (!allowConfigWarnings && !findings.isEmpty) {
-                    let why = findings.containsError ? "Ignition would refuse this config" : "Ignition would warn about this config (--allow-config-warnings accepts it)"
-                    throw InputError("\(path): \(why):\n" + findings.map { "  \($0)" }.joined(separator: "\n"))
-                }
-                return (config, path)
+                let loaded = try loader.load(text: String(decoding: bytes, as: UTF8.self), source: path, format: format)
+                return (try loaded.accepted(allowWarnings: allowConfigWarnings), path)
             }
             for path in appendIgnition {
                 if let rejection = await MachineConfigRenderer.ignitionValidate(path) {

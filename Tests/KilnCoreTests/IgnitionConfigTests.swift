@@ -51,17 +51,6 @@ struct IgnitionConfigTests {
         try config.checkSupported(byGuestAcceptingAtMost: IgnitionSpecVersion("3.5.0")!, source: "a.ign")
     }
 
-    @Test func mergeWrapsEachConfigAsADataURL() throws {
-        let a = try IgnitionConfig(parsing: #"{"ignition":{"version":"3.0.0"},"storage":{"files":[{"path":"/a"}]}}"#, source: "a")
-        let merged = IgnitionConfig.merging([a, .empty()], version: IgnitionSpecVersion("3.3.0")!)
-        let sources = merged.json["ignition"]?["config"]?["merge"]?.arrayValue?.compactMap { $0["source"]?.stringValue }
-        #expect(sources?.count == 2)
-        let first = try #require(sources?.first)
-        #expect(first.hasPrefix("data:;base64,"))
-        let decoded = String(decoding: Data(base64Encoded: String(first.dropFirst("data:;base64,".count)))!, as: UTF8.self)
-        #expect(decoded == a.rendered)
-    }
-
     @Test func specVersionsOrderExperimentalBetweenReleases() {
         let v = { IgnitionSpecVersion($0)! }
         #expect(v("3.3.0") < v("3.4.0-experimental"))

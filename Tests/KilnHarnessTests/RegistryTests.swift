@@ -40,18 +40,29 @@ struct MachineConfigRendererTests {
         #expect(rendered.json["passwd"]?["users"]?.arrayValue?.first?["sshAuthorizedKeys"] == ["ssh-ed25519 K"])
     }
 
-    @Test func aConfigNewerThanTheGuestAcceptsIsRefusedBeforeBoot() throws {
-        let config = try IgnitionConfig(parsing: #"{"ignition":{"version":"3.4.0"}}"#, source: "t.ign")
-        #expect(throws: ConfigError.self) {
+    @Test func aNewerConfigIsConvertedDownToWhatTheGuestAccepts() throws {
+        let config = try IgnitionConfig(parsing: #"{"ignition":{"version":"3.4.0"},"storage":{"files":[{"path":"/a"}]}}"#, source: "t.ign")
+        let rendered = try MachineConfigRenderer(image: image, sshPublicKey: "k").render(config, testName: "t")
+        #expect(rendered.version == IgnitionSpecVersion("3.4.0-experimental"))
+        #expect(rendered.json["storage"] == config.json["storage"])
+    }
+
+    @Test func aConfigUsingFieldsTheGuestLacksIsRefusedBeforeBootNamingTheField() throws {
+        let config = try IgnitionConfig(
+            parsing: #"{"ignition":{"version":"3.4.0"},"storage":{"luks":[{"name":"r","device":"/dev/vda","discard":true}]}}"#,
+            source: "t.ign")
+        #expect {
             try MachineConfigRenderer(image: image, sshPublicKey: "k").render(config, testName: "t")
+        } throws: { error in
+            (error as? ConfigError)?.path == "$.storage.luks.0.discard"
         }
     }
 
-    @Test func appendedConfigsAreMergedByTheGuestsIgnition() throws {
-        let extra = try IgnitionConfig(parsing: #"{"ignition":{"version":"3.1.0"}}"#, source: "extra.ign")
+    @Test func appendedConfigsAreMergedOnTheHostByIgnitionsRules() throws {
+        let base = try IgnitionConfig(parsing: #"{"ignition":{"version":"3.0.0"},"storage":{"files":[{"path":"/a","mode":420}]}}"#, source: "t")
+        let extra = try IgnitionConfig(parsing: #"{"ignition":{"version":"3.1.0"},"storage":{"files":[{"path":"/a","mode":384},{"path":"/b"}]}}"#, source: "extra.ign")
         let renderer = MachineConfigRenderer(image: image, sshPublicKey: "k", appended: [(extra, "extra.ign")])
-        let rendered = try renderer.render(nil, testName: "t")
-        #expect(rendered.json["ignition"]?["config"]?["merge"]?.arrayValue?.count == 2)
-        #expect(rendered.json["passwd"] != nil)
+        let rendered = try renderer.render(base, testName: "t")
+        #expect(rendered.rendered == #"{"ignition":{"version":"3.1.0"},"storage":{"files":[{"path":"/a","mode":384},{"path":"/b"}]},"passwd":{"users":[{"name":"core","sshAuthorizedKeys":["k"]}]}}"#)
     }
 }
