@@ -50,4 +50,30 @@ struct CLITests {
         #expect(cleanStatus == .exited(0))
         #expect(cleanOut == "\(clean): ok\n")
     }
+
+    @Test func configTranslateWritesTheGoldenBytes() async throws {
+        let output = NSTemporaryDirectory() + "kiln-cli-\(UUID().uuidString).ign"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let (status, _, stderr) = try await kiln(["config", "translate", Fixtures.path("butane/full.bu"), "--pretty",
+                                                  "--files-dir", Fixtures.path("butane/files"), "-o", output])
+        #expect(status == .exited(0), "\(stderr)")
+        #expect(try String(contentsOfFile: output, encoding: .utf8) == (try Fixtures.text("butane/full.ign")))
+    }
+
+    @Test func configTranslateRefusesWhatTheTargetSpecLacks() async throws {
+        let file = Fixtures.path("butane/luks-tang-1.5.bu")
+        let (status, stdout, stderr) = try await kiln(["config", "translate", file, "--target-version", "3.3.0"])
+        #expect(status == .exited(1))
+        #expect(stdout.isEmpty)
+        #expect(stderr == "kiln: \(file):9:16 ($.storage.luks.0.discard): cannot convert to spec 3.3.0: this field was introduced in spec 3.4.0\n")
+        let (badTarget, _, usage) = try await kiln(["config", "translate", file, "--target-version", "2.2.0"])
+        #expect(badTarget == .exited(64))
+        #expect(usage.contains("--target-version must be one of"))
+    }
+
+    @Test func configTranslateAndValidateRefuseAFilesDirThatIsNotOne() async throws {
+        let (status, _, stderr) = try await kiln(["config", "validate", "--files-dir", "/nonexistent", Fixtures.path("butane/full.bu")])
+        #expect(status == .exited(2))
+        #expect(stderr.contains("/nonexistent: not a directory (--files-dir)"))
+    }
 }
