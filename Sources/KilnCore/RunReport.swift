@@ -14,7 +14,7 @@ public struct RunReport: Sendable, Equatable, Codable {
 
     public init(platform: String, version: String, build: BuildReference, accelerator: String,
                 startedAt: String, durationSeconds: Double, tests: [TestReport]) {
-        self.result = tests.allSatisfy(\.result.isSuccess) ? .pass : .fail
+        self.result = Self.overall(tests.map(\.result))
         self.platform = platform
         self.version = version
         self.build = build
@@ -22,6 +22,13 @@ public struct RunReport: Sendable, Equatable, Codable {
         self.startedAt = startedAt
         self.durationSeconds = durationSeconds.roundedToMilliseconds
         self.tests = tests
+    }
+
+    /// A run's outcome: FAIL when any test failed or timed out, WARN when the only problems are
+    /// warnings, else PASS.
+    public static func overall(_ outcomes: [TestOutcome]) -> TestOutcome {
+        if outcomes.contains(where: { !$0.isSuccess && $0 != .warn }) { return .fail }
+        return outcomes.contains(.warn) ? .warn : .pass
     }
 
     /// Counts per outcome.
@@ -55,9 +62,18 @@ public struct TestReport: Sendable, Equatable, Codable {
     /// The test's log lines.
     public var output: String
     public var machines: [MachineReport]
+    /// How many times the test ran (2 when `--rerun` ran a failure again).
+    public var attempts: Int
+    /// The denylist entry's tracker URL, for a test skipped or warned by the denylist.
+    public var tracker: String?
+    /// When the test waited, ran and ended, and what it reserved of the host.
+    public var timeline: TestTimeline?
+    /// Console and journal "badness" found after the test (kola's checks).
+    public var findings: [ConsoleFinding]
 
     public init(name: String, result: TestOutcome, duration: Duration, error: String?, output: String,
-                machines: [MachineReport]) {
+                machines: [MachineReport], attempts: Int = 1, tracker: String? = nil, timeline: TestTimeline? = nil,
+                findings: [ConsoleFinding] = []) {
         self.name = name
         self.result = result
         self.duration = Int64(duration.seconds * 1e9)
@@ -65,6 +81,59 @@ public struct TestReport: Sendable, Equatable, Codable {
         self.error = error
         self.output = output
         self.machines = machines
+        self.attempts = attempts
+        self.tracker = tracker
+        self.timeline = timeline
+        self.findings = findings
+    }
+}
+
+/// A test's place in the run's timeline, in seconds since the run started.
+public struct TestTimeline: Sendable, Equatable, Codable {
+    /// When the test was ready to start (queued).
+    public var queuedAt: Double
+    /// When it got its resources and started; queue time is not part of its budget.
+    public var startedAt: Double
+    public var endedAt: Double
+    /// What it reserved while it ran: memory of all its machines and their vCPUs.
+    public var memoryMiB: Int
+    public var cpus: Int
+
+    public init(queuedAt: Double, startedAt: Double, endedAt: Double, memoryMiB: Int, cpus: Int) {
+        self.queuedAt = queuedAt.roundedToMilliseconds
+        self.startedAt = startedAt.roundedToMilliseconds
+        self.endedAt = endedAt.roundedToMilliseconds
+        self.memoryMiB = memoryMiB
+        self.cpus = cpus
+    }
+}
+
+/// One match of a console or journal check (kola's "badness" patterns).
+public struct ConsoleFinding: Sendable, Equatable, Codable {
+    /// The check's name (`kernel-panic`, `ignition-failure`, ...), which a test can suppress.
+    public var check: String
+    /// A readable description of the check.
+    public var description: String
+    /// `console` or `journal`.
+    public var source: String
+    /// The machine whose log matched.
+    public var machine: String
+    /// 1-based line number in that log.
+    public var line: Int
+    /// The matching line.
+    public var text: String
+    /// True when the run treats this check as a warning only.
+    public var warningOnly: Bool
+
+    public init(check: String, description: String, source: String, machine: String, line: Int, text: String,
+                warningOnly: Bool = false) {
+        self.check = check
+        self.description = description
+        self.source = source
+        self.machine = machine
+        self.line = line
+        self.text = text
+        self.warningOnly = warningOnly
     }
 }
 
