@@ -35,7 +35,7 @@ enum BasicIgnition {
     static let test = RegisteredTest(
         TestMetadata(name: "basic.ignition",
                      description: "Ignition writes a file with mode and owner, creates a user in a group, enables a unit",
-                     timeout: .seconds(600), tags: ["basic", "ignition"]),
+                     timeout: .seconds(120), tags: ["basic", "ignition"], exclusive: false),
         // A literal known to parse; a mistake in it fails the unit tests, not a run.
         config: try! IgnitionConfig(parsing: config, source: "basic.ignition")  // swiftlint:disable:this force_try
     ) { ctx in

@@ -7,7 +7,7 @@ import KilnPlatform
 enum BasicSSH {
     static let test = RegisteredTest(
         TestMetadata(name: "basic.ssh", description: "Log in over SSH and run commands: output streams and exit status",
-                     timeout: .seconds(600), tags: ["basic"])
+                     timeout: .seconds(120), tags: ["basic"], exclusive: false)
     ) { ctx in
         let machine = ctx.machine
         let who = try await machine.check("id -un")

@@ -6,7 +6,7 @@ import KilnPlatform
 enum BasicSudo {
     static let test = RegisteredTest(
         TestMetadata(name: "basic.sudo", description: "The login user has passwordless sudo",
-                     timeout: .seconds(600), tags: ["basic"])
+                     timeout: .seconds(120), tags: ["basic"], exclusive: false)
     ) { ctx in
         let machine = ctx.machine
         let uid = try await machine.check("sudo -n id -u")

@@ -151,10 +151,15 @@ public struct MachineReport: Sendable, Equatable, Codable {
     /// Whether that key was checked against the one the guest printed on its console (guests
     /// that print none, such as Fedora CoreOS, are not checked).
     public var hostKeyMatchedConsole: Bool
+    /// Where SSH listened on the host (`127.0.0.1:PORT`) and as whom Kiln logged in.
+    public var sshAddress: String?
+    public var sshUser: String?
 
     public init(id: String, directory: String, sshReadySeconds: Double?, bootPhases: [BootPhase],
-                hostKey: String? = nil, hostKeyMatchedConsole: Bool = false) {
+                hostKey: String? = nil, hostKeyMatchedConsole: Bool = false, sshAddress: String? = nil, sshUser: String? = nil) {
         self.id = id
+        self.sshAddress = sshAddress
+        self.sshUser = sshUser
         self.directory = directory
         self.hostKey = hostKey
         self.hostKeyMatchedConsole = hostKeyMatchedConsole

@@ -11,25 +11,36 @@ public struct TestMetadata: Sendable, Equatable, Codable {
     public var tags: [String]
     /// The test runs only when this tag is asked for with `--tag`.
     public var requiredTag: String?
-    /// The platforms the test may run on; empty means all.
-    public var platforms: [String]
+    /// Where the test may run: allow lists (empty means any) and deny lists.
+    public var constraints: TestConstraints
+    /// Flags that change how the harness treats the test.
+    public var flags: TestFlags
+    /// What each of the test's machines gets.
+    public var machine: MachineOptions
+    /// False when the test only reads its machine, so it may share one booted machine with other
+    /// such tests (kola's non-exclusive tests), one after another.
+    public var exclusive: Bool
 
     /// kola's default per-test timeout.
     public static let defaultTimeout: Duration = .seconds(600)
 
     public init(name: String, description: String, clusterSize: Int = 1, timeout: Duration = defaultTimeout,
-                tags: [String] = [], requiredTag: String? = nil, platforms: [String] = []) {
+                tags: [String] = [], requiredTag: String? = nil, constraints: TestConstraints = .init(),
+                flags: TestFlags = .init(), machine: MachineOptions = .init(), exclusive: Bool = true) {
         self.name = name
         self.description = description
         self.clusterSize = clusterSize
         self.timeout = timeout
         self.tags = tags
         self.requiredTag = requiredTag
-        self.platforms = platforms
+        self.constraints = constraints
+        self.flags = flags
+        self.machine = machine
+        self.exclusive = exclusive
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, description, clusterSize, timeout = "timeoutSeconds", tags, requiredTag, platforms
+        case name, description, clusterSize, timeout = "timeoutSeconds", tags, requiredTag, constraints, flags, machine, exclusive
     }
 
     public init(from decoder: any Decoder) throws {
@@ -40,7 +51,10 @@ public struct TestMetadata: Sendable, Equatable, Codable {
         timeout = .seconds(try c.decode(Double.self, forKey: .timeout))
         tags = try c.decode([String].self, forKey: .tags)
         requiredTag = try c.decodeIfPresent(String.self, forKey: .requiredTag)
-        platforms = try c.decode([String].self, forKey: .platforms)
+        constraints = try c.decodeIfPresent(TestConstraints.self, forKey: .constraints) ?? .init()
+        flags = try c.decodeIfPresent(TestFlags.self, forKey: .flags) ?? .init()
+        machine = try c.decodeIfPresent(MachineOptions.self, forKey: .machine) ?? .init()
+        exclusive = try c.decodeIfPresent(Bool.self, forKey: .exclusive) ?? true
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -51,7 +65,101 @@ public struct TestMetadata: Sendable, Equatable, Codable {
         try c.encode(timeout.seconds, forKey: .timeout)
         try c.encode(tags, forKey: .tags)
         try c.encodeIfPresent(requiredTag, forKey: .requiredTag)
-        try c.encode(platforms, forKey: .platforms)
+        try c.encode(constraints, forKey: .constraints)
+        try c.encode(flags, forKey: .flags)
+        try c.encode(machine, forKey: .machine)
+        try c.encode(exclusive, forKey: .exclusive)
+    }
+}
+
+/// Where a test may run, as kola's allow and deny lists: an empty allow list allows all.
+public struct TestConstraints: Sendable, Equatable, Codable {
+    public var platforms: [String] = []
+    public var excludePlatforms: [String] = []
+    public var architectures: [String] = []
+    public var excludeArchitectures: [String] = []
+    public var streams: [String] = []
+    public var excludeStreams: [String] = []
+    public var firmwares: [String] = []
+    public var excludeFirmwares: [String] = []
+
+    public init(platforms: [String] = [], excludePlatforms: [String] = [], architectures: [String] = [],
+                excludeArchitectures: [String] = [], streams: [String] = [], excludeStreams: [String] = [],
+                firmwares: [String] = [], excludeFirmwares: [String] = []) {
+        self.platforms = platforms
+        self.excludePlatforms = excludePlatforms
+        self.architectures = architectures
+        self.excludeArchitectures = excludeArchitectures
+        self.streams = streams
+        self.excludeStreams = excludeStreams
+        self.firmwares = firmwares
+        self.excludeFirmwares = excludeFirmwares
+    }
+
+    /// Why the test cannot run in `target`, or nil when it can.
+    public func excludes(_ target: RunTarget) -> String? {
+        func check(_ kind: String, _ value: String?, _ allow: [String], _ deny: [String]) -> String? {
+            guard let value else { return nil }
+            if !allow.isEmpty, !allow.contains(value) { return "\(kind) \(value) is not in [\(allow.joined(separator: ", "))]" }
+            if deny.contains(value) { return "\(kind) \(value) is excluded" }
+            return nil
+        }
+        return check("platform", target.platform, platforms, excludePlatforms)
+            ?? check("architecture", target.architecture, architectures, excludeArchitectures)
+            ?? check("stream", target.stream, streams, excludeStreams)
+            ?? check("firmware", target.firmware, firmwares, excludeFirmwares)
+    }
+}
+
+/// What a run targets, for ``TestConstraints``. A nil member matches every list.
+public struct RunTarget: Sendable, Equatable {
+    public var platform: String
+    public var architecture: String?
+    public var stream: String?
+    public var firmware: String?
+
+    public init(platform: String, architecture: String? = nil, stream: String? = nil, firmware: String? = nil) {
+        self.platform = platform
+        self.architecture = architecture
+        self.stream = stream
+        self.firmware = firmware
+    }
+}
+
+/// kola's test flags, as Kiln has them.
+public struct TestFlags: Sendable, Equatable, Codable {
+    /// Do not add Kiln's SSH key to the config (the test brings its own way in, or none).
+    public var noSSHKey: Bool = false
+    /// Boot even if Ignition would warn about the config (kola's `AllowConfigWarnings`).
+    public var allowConfigWarnings: Bool = false
+    /// Skip the health check after boot (failed or stuck units).
+    public var skipBaseChecks: Bool = false
+    /// Console and journal checks this test does not run, by name (``ConsoleFinding/check``).
+    public var suppressedChecks: [String] = []
+    /// Stop at the first failed subtest instead of running the rest.
+    public var failFast: Bool = false
+
+    public init(noSSHKey: Bool = false, allowConfigWarnings: Bool = false, skipBaseChecks: Bool = false,
+                suppressedChecks: [String] = [], failFast: Bool = false) {
+        self.noSSHKey = noSSHKey
+        self.allowConfigWarnings = allowConfigWarnings
+        self.skipBaseChecks = skipBaseChecks
+        self.suppressedChecks = suppressedChecks
+        self.failFast = failFast
+    }
+}
+
+/// What each machine of a test gets (kola's `MachineOptions`).
+public struct MachineOptions: Sendable, Equatable, Codable {
+    public var memoryMiB: Int = 1024
+    public var cpus: Int = 1
+    /// Extra empty disks, sizes in GiB (`/dev/vdb`, `/dev/vdc`, ...).
+    public var additionalDisksGiB: [Int] = []
+
+    public init(memoryMiB: Int = 1024, cpus: Int = 1, additionalDisksGiB: [Int] = []) {
+        self.memoryMiB = memoryMiB
+        self.cpus = cpus
+        self.additionalDisksGiB = additionalDisksGiB
     }
 }
 

@@ -21,12 +21,15 @@ public struct MachineConfigRenderer: Sendable {
     /// in by Ignition's rules, plus Kiln's key for the login user, converted down to the newest
     /// spec the image's Ignition accepts when it is newer (or refused, naming the field that
     /// spec lacks).
-    public func render(_ config: IgnitionConfig?, testName: String) throws(ConfigError) -> IgnitionConfig {
+    /// Without `addingKey` (a test's `noSSHKey` flag), the config gets no key from Kiln.
+    public func render(_ config: IgnitionConfig?, testName: String, addingKey: Bool = true) throws(ConfigError) -> IgnitionConfig {
         var combined = config ?? .empty(version: defaultVersion)
         for (extra, _) in appended {
             combined = combined.merged(with: extra)
         }
-        combined = combined.addingSSHAuthorizedKeys([sshPublicKey], forUser: image.loginUser)
+        if addingKey {
+            combined = combined.addingSSHAuthorizedKeys([sshPublicKey], forUser: image.loginUser)
+        }
         if let maximum = image.ignitionSpecMax, combined.version > maximum {
             let target = IgnitionSpecVersion.validatorVersions.last { $0 <= maximum } ?? maximum
             let sources = ["config of \(testName)"] + appended.map(\.source)
@@ -34,6 +37,23 @@ public struct MachineConfigRenderer: Sendable {
                 to: target, source: sources.joined(separator: " + ") + " (for an image accepting at most \(maximum))")
         }
         return combined
+    }
+
+    /// `config` with a systemd-networkd unit giving the machine's private-network NIC its address.
+    public func addingPrivateNetwork(_ port: PrivateNetwork.Port, to config: IgnitionConfig) -> IgnitionConfig {
+        let unit = JSONValue.object([
+            JSONMember(key: "path", value: "/etc/systemd/network/10-kiln-private.network"),
+            JSONMember(key: "mode", value: .number("420")),
+            JSONMember(key: "contents", value: .object([
+                JSONMember(key: "source", value: .string(makeDataURL(Array(PrivateNetwork.networkdUnit(for: port).utf8))))
+            ])),
+        ])
+        let fragment = JSONValue.object([
+            JSONMember(key: "ignition", value: .object([JSONMember(key: "version", value: .string(config.version.description))])),
+            JSONMember(key: "storage", value: .object([JSONMember(key: "files", value: .array([unit]))])),
+        ])
+        // The fragment is a valid config of the same version.
+        return config.merged(with: try! IgnitionConfig(json: fragment, source: "private network"))  // swiftlint:disable:this force_try
     }
 
     /// The newest stable spec the image accepts (3.3.0 when it does not say).

@@ -6,23 +6,26 @@ public struct RegisteredTest: Sendable {
     /// The Ignition config of the test's machines, before Kiln adds its SSH key; nil boots with
     /// an empty config.
     public var config: IgnitionConfig?
-    /// Memory per machine in MiB.
-    public var memoryMiB: Int
-    /// Boot even if Ignition would warn about the config (kola's `AllowConfigWarnings`).
-    public var allowConfigWarnings: Bool
     /// Where the test was registered, for error messages (`File.swift:12`).
     public var location: String
     public var body: @Sendable (TestContext) async throws -> Void
 
-    public init(_ metadata: TestMetadata, config: IgnitionConfig? = nil, memoryMiB: Int = 1024,
-                allowConfigWarnings: Bool = false, fileID: String = #fileID, line: Int = #line,
+    public init(_ metadata: TestMetadata, config: IgnitionConfig? = nil, fileID: String = #fileID, line: Int = #line,
                 body: @escaping @Sendable (TestContext) async throws -> Void) {
         self.metadata = metadata
         self.config = config
-        self.memoryMiB = memoryMiB
-        self.allowConfigWarnings = allowConfigWarnings
         self.location = "\(fileID):\(line)"
         self.body = body
+    }
+
+    /// `--multiply N`: N copies named `<name>0` … `<name>N-1`, as kola names them, to hunt races.
+    public func multiplied(_ count: Int) -> [RegisteredTest] {
+        guard count > 1 else { return [self] }
+        return (0..<count).map { index in
+            var copy = self
+            copy.metadata.name = "\(metadata.name)\(index)"
+            return copy
+        }
     }
 }
 
@@ -31,20 +34,30 @@ public struct TestRegistry: Sendable {
     public let tests: [RegisteredTest]
 
     /// - Throws: `RegistryError` for a duplicate name (naming both places), a cluster size
-    ///   below 1, or a non-positive timeout.
+    ///   below 1, a non-positive timeout, a machine asking for nothing, or a non-exclusive test
+    ///   that needs a machine of its own (more than one, its own options, no SSH key).
     public init(_ tests: [RegisteredTest]) throws(RegistryError) {
         var seen: [String: String] = [:]
         for test in tests {
             let name = test.metadata.name
+            func fail(_ why: String) -> RegistryError { RegistryError(message: "test \(name) (\(test.location)) \(why)") }
             if let first = seen[name] {
                 throw RegistryError(message: "test \(name) is registered twice: at \(first) and at \(test.location)")
             }
             seen[name] = test.location
-            if test.metadata.clusterSize < 1 {
-                throw RegistryError(message: "test \(name) (\(test.location)) must boot at least one machine (clusterSize \(test.metadata.clusterSize))")
+            let metadata = test.metadata
+            if metadata.clusterSize < 0 || (metadata.clusterSize == 0 && metadata.exclusive == false) {
+                throw fail("must boot at least one machine (clusterSize \(metadata.clusterSize)), or 0 to boot its own as an exclusive test")
             }
-            if test.metadata.timeout <= .zero {
-                throw RegistryError(message: "test \(name) (\(test.location)) has a non-positive timeout")
+            if metadata.timeout <= .zero { throw fail("has a non-positive timeout") }
+            if metadata.machine.memoryMiB < 256 || metadata.machine.cpus < 1 {
+                throw fail("asks for \(metadata.machine.memoryMiB) MiB and \(metadata.machine.cpus) vCPUs; at least 256 MiB and 1 vCPU")
+            }
+            if !metadata.exclusive,
+                metadata.clusterSize != 1 || metadata.machine != MachineOptions() || metadata.flags.noSSHKey
+                    || metadata.flags.allowConfigWarnings
+            {
+                throw fail("is non-exclusive but needs a machine of its own (cluster size, machine options or flags)")
             }
         }
         self.tests = tests

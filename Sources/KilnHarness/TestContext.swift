@@ -1,5 +1,5 @@
 import Foundation
-import KilnCore
+public import KilnCore
 public import KilnPlatform
 import Synchronization
 
@@ -9,17 +9,60 @@ public final class TestContext: Sendable {
     /// The test's artifact directory (`<output>/<test name>`).
     public let artifactsDirectory: String
     public let machines: [any Machine]
+    /// 1 on the first run, 2 when `--rerun` runs a failed test again.
+    public let attempt: Int
+    /// The machines' addresses on the test's private network, in machine order (empty for a
+    /// one-machine test).
+    public let privateAddresses: [String]
     let activity: Activity
+    let failFast: Bool
+    let provider: (any MachineProvider)?
+    private let failedSubtests = Mutex<[String]>([])
 
-    init(testName: String, artifactsDirectory: String, machines: [any Machine], activity: Activity) {
+    init(testName: String, artifactsDirectory: String, machines: [any Machine], activity: Activity,
+         attempt: Int = 1, privateAddresses: [String] = [], failFast: Bool = false, provider: (any MachineProvider)? = nil) {
+        self.provider = provider
         self.testName = testName
         self.artifactsDirectory = artifactsDirectory
         self.activity = activity
+        self.attempt = attempt
+        self.privateAddresses = privateAddresses
+        self.failFast = failFast
         self.machines = machines.map { TrackedMachine(base: $0, activity: activity) }
+    }
+
+    /// Runs a named part of the test. Its failure is logged and fails the test; with the test's
+    /// `failFast` flag it also stops the test, otherwise the remaining subtests still run. The
+    /// subtest's time counts against the test's budget, and a timeout names the subtest.
+    public func subtest(_ name: String, _ body: () async throws -> Void) async throws {
+        activity.enterSubtest(name)
+        defer { activity.enterSubtest(nil) }
+        let started = ContinuousClock.now
+        do {
+            try await body()
+            log("subtest \(name): PASS (\(String(format: "%.1f", (ContinuousClock.now - started).seconds))s)")
+        } catch {
+            if Task.isCancelled { throw error }
+            log("subtest \(name): FAIL: \(error)")
+            failedSubtests.withLock { $0.append(name) }
+            if failFast { throw SubtestFailures(names: [name], stoppedEarly: true) }
+        }
+    }
+
+    /// Throws when a subtest failed, so that a test whose body returned normally still fails.
+    func throwIfSubtestsFailed() throws {
+        let failed = failedSubtests.withLock { $0 }
+        if !failed.isEmpty { throw SubtestFailures(names: failed, stoppedEarly: false) }
     }
 
     /// The first (often the only) machine.
     public var machine: any Machine { machines[0] }
+
+    /// Boots one more machine with `config` for the duration of `body` (see ``MachineProvider``).
+    public func withExtraMachine(config: IgnitionConfig?, _ body: (any Machine) async throws -> Void) async throws {
+        guard let provider else { throw TestFailure("\(testName): this test cannot boot machines of its own here") }
+        try await provider.withMachine(config: config, body)
+    }
 
     /// Adds a line to the test's log (shown with its result and kept in `test.log`).
     public func log(_ message: String) {
@@ -29,6 +72,15 @@ public final class TestContext: Sendable {
     /// Fails the test with `message` unless `condition` holds.
     public func require(_ condition: Bool, _ message: @autoclosure () -> String) throws {
         if !condition { throw TestFailure(message()) }
+    }
+}
+
+/// Subtests that failed.
+struct SubtestFailures: Error, CustomStringConvertible {
+    var names: [String]
+    var stoppedEarly: Bool
+    var description: String {
+        "subtest\(names.count == 1 ? "" : "s") failed: \(names.joined(separator: ", "))" + (stoppedEarly ? " (fail-fast: the rest did not run)" : "")
     }
 }
 
@@ -44,6 +96,7 @@ final class Activity: Sendable {
         var current: String?
         var since = ContinuousClock.now
         var lines: [String] = []
+        var subtest: String?
     }
     private let state = Mutex(State())
     private let started = ContinuousClock.now
@@ -57,6 +110,8 @@ final class Activity: Sendable {
 
     func end() { state.withLock { $0.current = nil } }
 
+    func enterSubtest(_ name: String?) { state.withLock { $0.subtest = name } }
+
     func log(_ message: String) {
         let stamp = String(format: "%7.1fs", (ContinuousClock.now - started).seconds)
         state.withLock { $0.lines.append("\(stamp) \(message)") }
@@ -65,7 +120,9 @@ final class Activity: Sendable {
     /// `running X for 12.3s`, or nil when idle.
     var summary: String? {
         state.withLock { state in
-            state.current.map { "\($0) (for \(String(format: "%.1f", (ContinuousClock.now - state.since).seconds))s)" }
+            let doing = state.current.map { "\($0) (for \(String(format: "%.1f", (ContinuousClock.now - state.since).seconds))s)" }
+            guard let subtest = state.subtest else { return doing }
+            return "in subtest \(subtest)" + (doing.map { ", \($0)" } ?? "")
         }
     }
 

@@ -9,134 +9,191 @@ public protocol RunObserver: Sendable {
     func testFinished(_ report: TestReport)
 }
 
-/// Runs tests on a platform, at most `parallel` at a time, each within its own deadline, and
-/// writes each test's artifacts under `outputDirectory`.
+/// How a run treats its tests beyond each test's own metadata.
+public struct RunOptions: Sendable {
+    /// At most this many tests (or shared-machine buckets) at once; the host's memory and CPUs
+    /// bound it further.
+    public var parallel: Int
+    /// Run failed tests once more in fresh machines; a pass then is `FLAKE`.
+    public var rerun: Bool
+    /// Memory per machine for every test, overriding the tests' own.
+    public var memoryOverrideMiB: Int?
+    /// Console and journal checks only warn instead of failing tests.
+    public var consoleChecksWarnOnly: Bool
+    /// Tests whose failure is known (denylist entries with `warn: true`), with their trackers:
+    /// their failures are `WARN`.
+    public var knownFailures: [String: String]
+    /// The private key file of the run, for the `ssh-config` written next to each machine.
+    public var sshIdentityFile: String?
+
+    public init(parallel: Int, rerun: Bool = false, memoryOverrideMiB: Int? = nil, consoleChecksWarnOnly: Bool = false,
+                knownFailures: [String: String] = [:], sshIdentityFile: String? = nil) {
+        self.parallel = max(1, parallel)
+        self.rerun = rerun
+        self.memoryOverrideMiB = memoryOverrideMiB
+        self.consoleChecksWarnOnly = consoleChecksWarnOnly
+        self.knownFailures = knownFailures
+        self.sshIdentityFile = sshIdentityFile
+    }
+}
+
+/// Runs tests on a platform: exclusive tests each on their own machines, non-exclusive ones
+/// together on one shared machine (kola's buckets), every test within its own deadline, none
+/// before the host has the memory and CPUs its machines need. Artifacts go under
+/// `outputDirectory`.
 public struct TestRunner: Sendable {
     public let platform: any Platform
     public let renderer: MachineConfigRenderer
     public let outputDirectory: String
-    public let parallel: Int
+    public let options: RunOptions
+    public let budget: ResourceBudget
     public let logger: Logger
     public let observer: (any RunObserver)?
 
-    public init(platform: any Platform, renderer: MachineConfigRenderer, outputDirectory: String, parallel: Int,
-                logger: Logger, observer: (any RunObserver)?) {
+    public init(platform: any Platform, renderer: MachineConfigRenderer, outputDirectory: String, options: RunOptions,
+                budget: ResourceBudget, logger: Logger, observer: (any RunObserver)?) {
         self.platform = platform
         self.renderer = renderer
         self.outputDirectory = outputDirectory
-        self.parallel = max(1, parallel)
+        self.options = options
+        self.budget = budget
         self.logger = logger
         self.observer = observer
     }
 
-    /// Runs `tests` and returns their reports in the order given.
+    /// What runs as one unit of scheduling.
+    enum Job: Sendable {
+        case single(RegisteredTest, attempt: Int)
+        /// Non-exclusive tests sharing one machine.
+        case bucket([RegisteredTest], index: Int)
+    }
+
+    /// Runs `tests` (and, with `rerun`, their failures again) and returns one report per test in
+    /// the order given, plus a `kiln.bucket-N` report for each shared machine.
     public func run(_ tests: [RegisteredTest]) async -> [TestReport] {
-        await withTaskGroup(of: (Int, TestReport).self) { group in
-            var next = 0
-            var reports: [TestReport?] = Array(repeating: nil, count: tests.count)
-            func startNext() {
-                guard next < tests.count else { return }
-                let index = next
-                next += 1
-                group.addTask { (index, await self.runOne(tests[index])) }
+        let runStart = ContinuousClock.now
+        let shared = tests.filter { !$0.metadata.exclusive }
+        var jobs: [Job] = tests.filter { $0.metadata.exclusive || shared.count == 1 }.map { .single($0, attempt: 1) }
+        if shared.count > 1 { jobs.insert(.bucket(shared, index: 0), at: 0) }
+        var reports = await schedule(jobs, runStart: runStart)
+        if options.rerun {
+            let failed = reports.filter { [.fail, .timeout].contains($0.result) }.compactMap { report in
+                tests.first { $0.metadata.name == report.name }
             }
-            for _ in 0..<min(parallel, tests.count) { startNext() }
-            while let (index, report) = await group.next() {
-                reports[index] = report
+            if !failed.isEmpty, !Task.isCancelled {
+                let reruns = await schedule(failed.map { .single($0, attempt: 2) }, runStart: runStart)
+                for rerun in reruns {
+                    guard let index = reports.firstIndex(where: { $0.name == rerun.name }) else { continue }
+                    reports[index] = Self.combine(first: reports[index], rerun: rerun)
+                }
+            }
+        }
+        let order = Dictionary(uniqueKeysWithValues: tests.enumerated().map { ($0.element.metadata.name, $0.offset) })
+        return reports.map { report -> TestReport in
+            guard let tracker = options.knownFailures[report.name], [.fail, .timeout].contains(report.result) else { return report }
+            var known = report
+            known.result = .warn
+            known.tracker = tracker
+            return known
+        }.sorted { (order[$0.name] ?? -1) < (order[$1.name] ?? -1) }
+    }
+
+    /// The report of a test run twice: FLAKE when the rerun passed, else the rerun's failure.
+    static func combine(first: TestReport, rerun: TestReport) -> TestReport {
+        var combined = rerun
+        combined.attempts = 2
+        let firstError = first.error ?? first.result.rawValue
+        if rerun.result == .pass {
+            combined.result = .flake
+            combined.error = "failed on the first attempt (\(firstError)); passed when run again"
+        } else {
+            combined.error = "\(rerun.error ?? rerun.result.rawValue) (also failed on the first attempt: \(firstError))"
+        }
+        return combined
+    }
+
+    /// Runs `jobs`, at most `parallel` at once, each once the budget grants its resources.
+    func schedule(_ jobs: [Job], runStart: ContinuousClock.Instant) async -> [TestReport] {
+        await withTaskGroup(of: [TestReport].self) { group in
+            var pending = jobs[...]
+            func startNext() {
+                guard let job = pending.popFirst() else { return }
+                group.addTask { await self.runScheduled(job, runStart: runStart) }
+            }
+            for _ in 0..<min(options.parallel, jobs.count) { startNext() }
+            var reports: [TestReport] = []
+            while let done = await group.next() {
+                reports += done
                 startNext()
             }
-            return reports.compactMap { $0 }
+            return reports
         }
     }
 
-    /// Runs one test to a report; never throws.
-    func runOne(_ test: RegisteredTest) async -> TestReport {
-        let name = test.metadata.name
-        observer?.testStarted(name)
-        let started = ContinuousClock.now
-        let activity = Activity()
-        let directory = "\(outputDirectory)/\(name)"
-        let machines = MachineCollector()
-        var error: String?
-        var outcome: TestOutcome = .pass
-
-        if Task.isCancelled {
-            outcome = .skip
-            error = "the run was interrupted before this test started"
-        } else {
-            do {
-                try ArtifactDirectory.create(directory)
-                let config = try renderer.render(test.config, testName: name)
-                let (result, task) = await withDeadline(test.metadata.timeout) {
-                    try await self.boot(test, config: config, directory: directory, activity: activity, machines: machines)
-                }
-                switch result {
-                case .finished(.success):
-                    break
-                case .finished(.failure(let failure)):
-                    outcome = .fail
-                    error = Task.isCancelled ? "interrupted (Kiln was stopped); its machines were destroyed" : "\(failure)"
-                case .interrupted:
-                    outcome = .fail
-                    error = "interrupted (Kiln was stopped); its machines were killed"
-                case .timedOut:
-                    outcome = .timeout
-                    let doing = activity.summary.map { " while \($0)" } ?? ""
-                    error = "timed out after \(String(format: "%g", test.metadata.timeout.seconds))s\(doing); its machines were killed"
-                    if !(await awaitEnd(of: task, grace: .seconds(30))) {
-                        logger.warning("test \(name) did not unwind within 30s of its timeout (stuck outside any await)")
-                    }
-                }
-            } catch let failure {
-                outcome = .fail
-                error = "\(failure)"
+    /// Waits for the job's resources, runs it, and stamps its reports with the timeline.
+    private func runScheduled(_ job: Job, runStart: ContinuousClock.Instant) async -> [TestReport] {
+        let queuedAt = (ContinuousClock.now - runStart).seconds
+        let request = resources(of: job)
+        do {
+            try await budget.reserve(request)
+        } catch {
+            return job.tests.map { test in
+                TestReport(name: test.metadata.name, result: .skip, duration: .zero,
+                           error: "the run was interrupted before this test started", output: "", machines: [])
             }
         }
-        let elapsed = ContinuousClock.now - started
-        let log = activity.lines + (error.map { ["error: \($0)"] } ?? [])
-        try? (log.joined(separator: "\n") + "\n").write(toFile: "\(directory)/test.log", atomically: true, encoding: .utf8)
-        let report = TestReport(
-            name: name, result: outcome, duration: elapsed, error: error, output: log.joined(separator: "\n"),
-            machines: machines.reports.map { report in
-                var relative = report
+        let startedAt = (ContinuousClock.now - runStart).seconds
+        var reports: [TestReport]
+        switch job {
+        case .single(let test, let attempt):
+            reports = [await runExclusive(test, attempt: attempt)]
+        case .bucket(let tests, let index):
+            reports = await runBucket(tests, index: index)
+        }
+        budget.release(request)
+        let endedAt = (ContinuousClock.now - runStart).seconds
+        for index in reports.indices {
+            reports[index].timeline = TestTimeline(queuedAt: queuedAt, startedAt: startedAt, endedAt: endedAt,
+                                                   memoryMiB: request.memoryMiB, cpus: request.cpus)
+        }
+        return reports
+    }
+
+    /// Memory per machine for `test`, with the run's override.
+    func memoryMiB(of test: RegisteredTest) -> Int { options.memoryOverrideMiB ?? test.metadata.machine.memoryMiB }
+
+    /// What a job's machines take from the host: guest memory plus QEMU's overhead, and vCPUs.
+    func resources(of job: Job) -> ResourceRequest {
+        switch job {
+        case .single(let test, _):
+            return ResourceRequest(test: test, memoryOverrideMiB: options.memoryOverrideMiB)
+        case .bucket(let tests, _):
+            return ResourceRequest(memoryMiB: (tests.map(memoryMiB).max() ?? 1024) + ResourceRequest.qemuOverheadMiB, cpus: 1)
+        }
+    }
+
+    /// Where a test's artifacts go: `<output>/<name>`, and `attempt-2/` inside it for a rerun.
+    func directory(of name: String, attempt: Int) -> String {
+        attempt == 1 ? "\(outputDirectory)/\(name)" : "\(outputDirectory)/\(name)/attempt-\(attempt)"
+    }
+
+    /// A report's machine directories relative to the output directory.
+    func relativized(_ machines: [MachineReport]) -> [MachineReport] {
+        machines.map { report in
+            var relative = report
+            if report.directory.hasPrefix(outputDirectory + "/") {
                 relative.directory = String(report.directory.dropFirst(outputDirectory.count + 1))
-                return relative
-            })
-        observer?.testFinished(report)
-        return report
-    }
-
-    /// Boots the test's machines one after another, then runs its body with all of them.
-    private func boot(_ test: RegisteredTest, config: IgnitionConfig, directory: String, activity: Activity,
-                      machines: MachineCollector) async throws {
-        let name = test.metadata.name
-        func nest(_ index: Int, _ booted: [any Machine]) async throws {
-            if index == test.metadata.clusterSize {
-                activity.end()
-                try await test.body(TestContext(testName: name, artifactsDirectory: directory, machines: booted,
-                                                activity: activity))
-                return
             }
-            let id = "\(name)-m\(index)"
-            let machineDirectory = "\(directory)/m\(index)"
-            try ArtifactDirectory.create(machineDirectory)
-            try Data(config.rendered.utf8).write(to: URL(fileURLWithPath: "\(machineDirectory)/config.ign"))
-            let findings = IgnitionValidator.validate(try JSONDocument(parsing: config.rendered))
-            if findings.containsError || (!test.allowConfigWarnings && !findings.isEmpty) {
-                throw TestFailure("the config of \(name) is not one Ignition accepts cleanly (config.ign):\n"
-                                  + findings.map { "  \($0)" }.joined(separator: "\n"))
-            }
-            if let rejection = await MachineConfigRenderer.ignitionValidate("\(machineDirectory)/config.ign") {
-                throw TestFailure("Ignition rejects the config of \(name) (ignition-validate, before boot):\n\(rejection)")
-            }
-            activity.begin("booting \(id) (QEMU start to SSH)")
-            let spec = MachineSpec(id: id, artifactsDirectory: machineDirectory, config: config, memoryMiB: test.memoryMiB,
-                                   onStarted: { machines.add($0) })
-            try await platform.withMachine(spec) { machine in
-                activity.log("\(id) ready: SSH after \(machine.bootReport().sshReadySeconds.map { String(format: "%.1fs", $0) } ?? "?")")
-                try await nest(index + 1, booted + [machine])
-            }
+            return relative
         }
-        try await nest(0, [])
+    }
+}
+
+extension TestRunner.Job {
+    var tests: [RegisteredTest] {
+        switch self {
+        case .single(let test, _): [test]
+        case .bucket(let tests, _): tests
+        }
     }
 }

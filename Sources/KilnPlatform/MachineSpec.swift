@@ -12,13 +12,20 @@ public struct MachineSpec: Sendable {
     public var vcpus: Int
     /// Let the guest reach outside networks (kola's `needs-internet`); off by default.
     public var allowOutsideNetwork: Bool
+    /// The machine's attachment to its test's private network, if the test has one.
+    public var privateNetwork: PrivateNetwork.Port?
+    /// Extra empty disks, sizes in GiB.
+    public var additionalDisksGiB: [Int]
     /// Called once the machine's hypervisor runs, before it is ready: whoever reports on the
     /// machine can then read its boot phases even if it never becomes ready.
     public var onStarted: (@Sendable (any Machine) -> Void)?
 
     public init(id: String, artifactsDirectory: String, config: IgnitionConfig, memoryMiB: Int = 1024,
-                vcpus: Int = 2, allowOutsideNetwork: Bool = false, onStarted: (@Sendable (any Machine) -> Void)? = nil) {
+                vcpus: Int = 2, allowOutsideNetwork: Bool = false, privateNetwork: PrivateNetwork.Port? = nil,
+                additionalDisksGiB: [Int] = [], onStarted: (@Sendable (any Machine) -> Void)? = nil) {
         self.onStarted = onStarted
+        self.privateNetwork = privateNetwork
+        self.additionalDisksGiB = additionalDisksGiB
         self.id = id
         self.artifactsDirectory = artifactsDirectory
         self.config = config

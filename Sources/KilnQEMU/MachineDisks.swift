@@ -8,8 +8,10 @@ import KilnPlatform
 struct MachineDisks: ~Copyable {
     let overlay: Int32
     let variables: Int32?
+    /// Extra empty raw disks: sparse nameless files of the asked sizes.
+    let additional: [Int32]
 
-    init(image: String, firmware: UEFIFirmware?, directory: String, machine: String) async throws {
+    init(image: String, firmware: UEFIFirmware?, directory: String, machine: String, additionalGiB: [Int] = []) async throws {
         let overlayPath = "\(directory)/.overlay-\(getpid())-\(machine).qcow2"
         let created = try await runHostCommand(
             "qemu-img", ["create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", image, "-o", "lazy_refcounts=on", overlayPath])
@@ -32,8 +34,20 @@ struct MachineDisks: ~Copyable {
                 throw MachineError.setupFailed(machine: machine, "cannot copy UEFI variables \(firmware.variablesTemplate): \(error)")
             }
         }
+        var additional: [Int32] = []
+        for size in additionalGiB {
+            let fd = kiln_open_tmpfile(directory)
+            if fd < 0 || ftruncate(fd, off_t(size) << 30) != 0 {
+                let failure = errno
+                if fd >= 0 { close(fd) }
+                ([overlay] + (variables.map { [$0] } ?? []) + additional).forEach { close($0) }
+                throw MachineError.setupFailed(machine: machine, "cannot make a \(size) GiB extra disk: \(String(cString: strerror(failure)))")
+            }
+            additional.append(fd)
+        }
         self.overlay = overlay
         self.variables = variables
+        self.additional = additional
     }
 
     /// A nameless file (O_TMPFILE) in `directory` holding a copy of `path`.
@@ -53,5 +67,6 @@ struct MachineDisks: ~Copyable {
     func release() {
         close(overlay)
         if let variables { close(variables) }
+        additional.forEach { close($0) }
     }
 }

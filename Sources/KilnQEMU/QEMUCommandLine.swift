@@ -6,8 +6,9 @@ public import KilnPlatform
 /// against a golden file.
 ///
 /// Descriptors the caller passes: 3 = the qcow2 overlay (read-write), 4 = the private UEFI
-/// variable store (UEFI only), 5 = Kiln's end of the QMP socket pair. Overlay and variable store
-/// are already unlinked when QEMU starts, so nothing is left on disk if Kiln is killed.
+/// variable store (UEFI only), 5 = Kiln's end of the QMP socket pair, 6 = the private network
+/// port (multi-machine tests), 7… = extra empty disks. Disks and variable store are already
+/// unlinked when QEMU starts, so nothing is left on disk if Kiln is killed.
 public struct QEMUCommandLine: Sendable, Equatable {
     public var accelerator: Accelerator
     public var memoryMiB: Int
@@ -20,10 +21,16 @@ public struct QEMUCommandLine: Sendable, Equatable {
     public var sshPort: Int
     public var restrictNetwork: Bool
     public var name: String
+    /// The MAC address of a second NIC on the test's private network (descriptor 6), if any.
+    public var privateNetworkMAC: String?
+    /// Extra empty raw disks (descriptors 7, 8, ...), sizes in GiB.
+    public var additionalDisksGiB: [Int]
 
     public init(accelerator: Accelerator, memoryMiB: Int, vcpus: Int, firmware: BootImage.Firmware,
                 firmwareCode: String, configPath: String, consolePath: String, sshPort: Int,
-                restrictNetwork: Bool, name: String) {
+                restrictNetwork: Bool, name: String, privateNetworkMAC: String? = nil, additionalDisksGiB: [Int] = []) {
+        self.privateNetworkMAC = privateNetworkMAC
+        self.additionalDisksGiB = additionalDisksGiB
         self.accelerator = accelerator
         self.memoryMiB = memoryMiB
         self.vcpus = vcpus
@@ -41,6 +48,9 @@ public struct QEMUCommandLine: Sendable, Equatable {
         public static let overlay: Int32 = 3
         public static let firmwareVariables: Int32 = 4
         public static let qmp: Int32 = 5
+        public static let privateNetwork: Int32 = 6
+        /// The first extra disk; the others follow.
+        public static let firstAdditionalDisk: Int32 = 7
     }
 
     /// The fw_cfg key Fedora CoreOS's Ignition reads its config from on x86_64.
@@ -62,6 +72,12 @@ public struct QEMUCommandLine: Sendable, Equatable {
         }
         args += ["-drive", "if=none,id=disk0,format=qcow2,file=/dev/fdset/1,auto-read-only=off,cache=unsafe,discard=unmap"]
         args += ["-device", "virtio-blk-pci,drive=disk0,serial=primary-disk,bootindex=1"]
+        for (index, _) in additionalDisksGiB.enumerated() {
+            let fd = Descriptor.firstAdditionalDisk + Int32(index)
+            args += ["-add-fd", "fd=\(fd),set=\(fd)"]
+            args += ["-drive", "if=none,id=disk\(index + 1),format=raw,file=/dev/fdset/\(fd),auto-read-only=off,cache=unsafe,discard=unmap"]
+            args += ["-device", "virtio-blk-pci,drive=disk\(index + 1),serial=extra-disk-\(index + 1)"]
+        }
         args += ["-object", "rng-random,id=rng0,filename=/dev/urandom", "-device", "virtio-rng-pci,rng=rng0"]
         // A guest kernel panic ends QEMU (status 1, QMP reason guest-panic) instead of a
         // `panic=N` reboot loop that would last until the test's deadline.
@@ -71,6 +87,10 @@ public struct QEMUCommandLine: Sendable, Equatable {
         if restrictNetwork { netdev += ",restrict=on" }
         // No option ROM: the images boot from disk, and iPXE in the firmware only slows boots.
         args += ["-netdev", netdev, "-device", "virtio-net-pci,netdev=eth0,romfile="]
+        if let privateNetworkMAC {
+            args += ["-netdev", "dgram,id=private,local.type=fd,local.str=\(Descriptor.privateNetwork)"]
+            args += ["-device", "virtio-net-pci,netdev=private,mac=\(privateNetworkMAC),romfile="]
+        }
         args += ["-chardev", "file,id=console,path=\(consolePath)", "-serial", "chardev:console"]
         args += ["-chardev", "socket,id=qmp,fd=\(Descriptor.qmp)", "-mon", "chardev=qmp,mode=control"]
         return args

@@ -96,7 +96,8 @@ final class QEMUMachine: Machine {
     func bootReport() -> MachineReport {
         state.withLock { state in
             MachineReport(id: id, directory: artifactsDirectory, sshReadySeconds: state.sshReadySeconds,
-                          bootPhases: console.phases, hostKey: state.hostKey, hostKeyMatchedConsole: state.hostKeyMatchedConsole)
+                          bootPhases: console.phases, hostKey: state.hostKey, hostKeyMatchedConsole: state.hostKeyMatchedConsole,
+                          sshAddress: "127.0.0.1:\(sshTarget.port)", sshUser: sshTarget.user)
         }
     }
 

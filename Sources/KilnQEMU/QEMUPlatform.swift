@@ -68,14 +68,16 @@ public struct QEMUPlatform: Platform {
         let dir = spec.artifactsDirectory
         let configPath = "\(dir)/config.ign"
         try Data(spec.config.rendered.utf8).write(to: URL(fileURLWithPath: configPath))
-        let disks = try await MachineDisks(image: image.path, firmware: firmware, directory: dir, machine: spec.id)
+        let disks = try await MachineDisks(image: image.path, firmware: firmware, directory: dir, machine: spec.id,
+                                           additionalGiB: spec.additionalDisksGiB)
         defer { disks.release() }
         for attempt in 1...3 {
             let port = try freeLoopbackPort()
             let commandLine = QEMUCommandLine(
                 accelerator: accelerator, memoryMiB: spec.memoryMiB, vcpus: spec.vcpus, firmware: image.firmware,
                 firmwareCode: firmware?.code ?? "", configPath: configPath, consolePath: "\(dir)/console.txt",
-                sshPort: port, restrictNetwork: !spec.allowOutsideNetwork, name: "kiln-\(spec.id)")
+                sshPort: port, restrictNetwork: !spec.allowOutsideNetwork, name: "kiln-\(spec.id)",
+                privateNetworkMAC: spec.privateNetwork?.macAddress, additionalDisksGiB: spec.additionalDisksGiB)
             try (commandLine.rendered(executable: qemu) + "\n").write(toFile: "\(dir)/qemu-argv.txt", atomically: true, encoding: .utf8)
             var pair: [Int32] = [-1, -1]
             let pairError = kiln_socketpair(&pair)
@@ -92,7 +94,8 @@ public struct QEMUPlatform: Platform {
             do {
                 process = try await ProcessSpawner.shared.spawn(
                     executable: qemu, arguments: commandLine.arguments,
-                    descriptors: [devNull, log, log, disks.overlay, disks.variables ?? devNull, pair[1]])
+                    descriptors: [devNull, log, log, disks.overlay, disks.variables ?? devNull, pair[1],
+                                  spec.privateNetwork?.descriptor ?? devNull] + disks.additional)
             } catch {
                 [pair[0], pair[1], log, devNull].forEach { close($0) }
                 throw MachineError.setupFailed(machine: spec.id, "\(error)")

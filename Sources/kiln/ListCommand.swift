@@ -19,8 +19,9 @@ struct ListCommand: AsyncParsableCommand {
             print(String(decoding: try encoder.encode(registry.metadata), as: UTF8.self))
             return
         }
-        let rows = [["NAME", "MACHINES", "TIMEOUT", "TAGS", "DESCRIPTION"]] + registry.metadata.map { test in
-            [test.name, "\(test.clusterSize)", "\(Int(test.timeout.seconds))s",
+        let rows = [["NAME", "MACHINES", "MEMORY", "TIMEOUT", "TAGS", "DESCRIPTION"]] + registry.metadata.map { test in
+            [test.name, test.clusterSize == 0 ? "own" : test.exclusive ? "\(test.clusterSize)" : "shared",
+             "\(test.machine.memoryMiB)M", "\(Int(test.timeout.seconds))s",
              (test.tags + (test.requiredTag.map { ["requires:\($0)"] } ?? [])).joined(separator: ","), test.description]
         }
         print(Table(rows: rows).rendered, terminator: "")

@@ -3,31 +3,104 @@ import KilnCore
 import KilnHarness
 import Synchronization
 
-/// Prints kola-style progress lines: `=== RUN   name` and `--- PASS: name (12.3s)`.
+/// Prints the run as it goes: a line when each test starts and ends (with its error, indented),
+/// and on a terminal a status line kept at the bottom (running tests, done/total, elapsed).
 final class ProgressPrinter: RunObserver {
-    private let lock = Mutex(())
+    private struct State {
+        var running: [String] = []
+        var done = 0
+        var statusShown = false
+    }
+
+    private let state = Mutex(State())
+    private let total: Int
+    private let started = ContinuousClock.now
+    private let interactive = isatty(STDOUT_FILENO) == 1
+    private let ticker: Task<Void, Never>?
+
+    init(total: Int) {
+        self.total = total
+        guard isatty(STDOUT_FILENO) == 1 else {
+            ticker = nil
+            return
+        }
+        let box = WeakBox()
+        ticker = Task.detached {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                box.printer?.redrawStatus()
+            }
+        }
+        box.printer = self
+    }
 
     func say(_ line: String) {
-        lock.withLock { _ in
+        state.withLock { state in
+            clearStatus(&state)
             print(line)
+            drawStatus(&state)
             fflush(nil)
         }
     }
 
     func testStarted(_ name: String) {
+        state.withLock { $0.running.append(name) }
         say("=== RUN   \(name)")
     }
 
     func testFinished(_ report: TestReport) {
+        state.withLock { state in
+            state.running.removeAll { $0 == report.name }
+            if !report.name.hasPrefix("kiln.bucket-") { state.done += 1 }
+        }
         var detail = String(format: "%.1fs", report.durationSeconds)
         let ready = report.machines.compactMap(\.sshReadySeconds)
         if !ready.isEmpty {
             detail += "; SSH ready " + ready.map { String(format: "%.1fs", $0) }.joined(separator: ", ") + " after QEMU start"
         }
+        if let tracker = report.tracker { detail += "; \(tracker)" }
         var lines = ["--- \(report.result.rawValue): \(report.name) (\(detail))"]
         if let error = report.error {
             lines += error.split(separator: "\n", omittingEmptySubsequences: false).map { "        \($0)" }
         }
         say(lines.joined(separator: "\n"))
     }
+
+    /// Removes the status line before the final summary.
+    func finish() {
+        ticker?.cancel()
+        state.withLock { state in
+            clearStatus(&state)
+            fflush(nil)
+        }
+    }
+
+    fileprivate func redrawStatus() {
+        state.withLock { state in
+            clearStatus(&state)
+            drawStatus(&state)
+            fflush(nil)
+        }
+    }
+
+    private func clearStatus(_ state: inout State) {
+        guard interactive, state.statusShown else { return }
+        print("\r\u{1B}[2K", terminator: "")
+        state.statusShown = false
+    }
+
+    private func drawStatus(_ state: inout State) {
+        guard interactive, ticker != nil, !(ticker?.isCancelled ?? true) else { return }
+        let elapsed = Int((ContinuousClock.now - started).seconds)
+        var line = "[\(state.done)/\(total) done, \(elapsed / 60)m\(String(format: "%02d", elapsed % 60))s] running: "
+            + (state.running.isEmpty ? "-" : state.running.joined(separator: ", "))
+        if line.count > 160 { line = String(line.prefix(157)) + "..." }
+        print(line, terminator: "")
+        state.statusShown = true
+    }
+}
+
+/// Lets the ticker reach the printer without keeping it alive.
+private final class WeakBox: @unchecked Sendable {
+    weak var printer: ProgressPrinter?
 }

@@ -8,12 +8,15 @@ import KilnQEMU
 import KilnSSH
 import Logging
 
-/// `kiln run`: boots the build's image for each selected test, runs it, writes `report.json`.
+/// `kiln run`: boots the build's image for each selected test, runs it, writes the reports.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run tests against a build.",
-        discussion: "Exit status: 0 when every test passed, 1 when one failed or timed out, 2 for bad input, 130/143 when interrupted.")
+        discussion: """
+            Exit status: 0 when every test passed (a FLAKE passes), 1 when one failed or timed out, 77 when \
+            the only failures are known ones (WARN), 2 for bad input (nothing was started), 130/143 when interrupted.
+            """)
 
     @Argument(help: "Test name patterns (shell globs); all tests when none is given.")
     var patterns: [String] = []
@@ -21,10 +24,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The build: a meta.json, its directory, a builds/ directory (newest build) or a cosa work dir. Default: $KILN_BUILD, else .work/builds.")
     var build: String?
 
-    @Option(help: "Where the run's artifacts and report.json go. Default: _kiln/qemu-<time>-<pid>.")
+    @Option(help: "Where the run's artifacts and reports go; must not exist or be empty. Default: _kiln/qemu-<time>-<pid>.")
     var outputDir: String?
 
-    @Option(help: "How many tests run at once: a number, or auto (the host's CPU count).")
+    @Option(help: "How many tests run at once: a number, or auto (the host's CPUs). Memory and CPUs bound it further.")
     var parallel: String = "auto"
 
     @Option(help: "Accelerator: auto (KVM only where it really runs guests), kvm or tcg.")
@@ -32,6 +35,9 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("tag"), help: "Run tests with this tag; '!tag' excludes. Repeatable.")
     var tags: [String] = []
+
+    @Option(help: "The stream the build is for (testing, stable, ...), for test and denylist constraints. Default: the build's.")
+    var stream: String?
 
     @Option(name: .customLong("append-ignition"), help: "An Ignition config merged into every machine's config. Repeatable.")
     var appendIgnition: [String] = []
@@ -48,6 +54,21 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Memory per machine in MiB (default: each test's own, 1024).")
     var memory: Int?
 
+    @Option(help: "A denylist in kola's format (kola-denylist.yaml): matching tests are skipped, or only warn.")
+    var denylist: String?
+
+    @Flag(help: "Run failed tests once more in fresh machines; a pass then is reported as FLAKE.")
+    var rerun = false
+
+    @Option(help: "Run each selected test N times (named <name>0 ... <name>N-1), to hunt races.")
+    var multiply: Int = 1
+
+    @Option(help: "Run only part i of n of the selection (i/n, 1-based), for splitting a suite across CI jobs.")
+    var shard: String?
+
+    @Flag(help: "Console and journal checks only warn instead of failing tests.")
+    var consoleChecksWarnOnly = false
+
     @Flag(name: .shortAndLong, help: "Log machine lifecycle events to standard error.")
     var verbose = false
 
@@ -63,116 +84,54 @@ struct RunCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "kiln")
         let plan = try await prepare()
-        let printer = ProgressPrinter()
+        let printer = ProgressPrinter(total: plan.tests.count)
         printer.say("kiln: build \(plan.build.metadata.buildID) (\(plan.build.metadata.name), \(plan.build.metadata.architecture)), image sha256 verified")
         printer.say("kiln: accelerator \(plan.accelerator.rawValue): \(plan.acceleratorReason)")
+        for warning in plan.warnings { printer.say("kiln: warning: \(warning)") }
+        for skipped in plan.skipped { printer.say("--- SKIP: \(skipped.name) (denylisted: \(skipped.tracker ?? "no tracker"))") }
         try ArtifactDirectory.create(plan.outputDirectory)
         linkLatest(plan.outputDirectory)
-        printer.say("kiln: \(plan.tests.count) test(s), \(plan.parallel) at a time; output in \(plan.outputDirectory)")
+        printer.say("kiln: \(plan.tests.count) test(s), up to \(plan.parallel) at a time within \(plan.budget.totalMemoryMiB) MiB and \(plan.budget.totalCPUs) CPUs; output in \(plan.outputDirectory)")
 
         let key = SSHKeyPair.generateEd25519(comment: "kiln-\(getpid())")
+        let absoluteOutput = plan.outputDirectory.hasPrefix("/")
+            ? plan.outputDirectory : "\(FileManager.default.currentDirectoryPath)/\(plan.outputDirectory)"
+        let identity = "\(absoluteOutput)/id_ed25519"
+        let identityFile = FileManager.default.createFile(atPath: identity, contents: Data(key.privateKeyPEM.utf8),
+                                                          attributes: [.posixPermissions: 0o600]) ? identity : nil
+        defer { if let identityFile { try? FileManager.default.removeItem(atPath: identityFile) } }
         let platform = try QEMUPlatform(image: plan.build.image, accelerator: plan.accelerator, sshKey: key, logger: logger)
         let renderer = MachineConfigRenderer(image: plan.build.image, sshPublicKey: key.publicKeyLine, appended: plan.appended)
-        let runner = TestRunner(platform: platform, renderer: renderer, outputDirectory: plan.outputDirectory,
-                                parallel: plan.parallel, logger: logger, observer: printer)
+        let options = RunOptions(parallel: plan.parallel, rerun: rerun, memoryOverrideMiB: memory,
+                                 consoleChecksWarnOnly: plan.consoleChecksWarnOnly, knownFailures: plan.knownFailures,
+                                 sshIdentityFile: identityFile)
+        let runner = TestRunner(platform: platform, renderer: renderer, outputDirectory: plan.outputDirectory, options: options,
+                                budget: plan.budget, logger: logger, observer: printer)
         let startedAt = ISO8601DateFormatter().string(from: Date())
         let clock = ContinuousClock.now
         let tests = plan.tests
-        let (reports, signal) = try await withSignalCancellation { await runner.run(tests) }
+        let (ran, signal) = try await withSignalCancellation { await runner.run(tests) }
+        printer.finish()
 
         let report = RunReport(
             platform: platform.name, version: Kiln.version,
             build: BuildReference(id: plan.build.metadata.buildID, name: plan.build.metadata.name,
                                   architecture: plan.build.metadata.architecture, imageSHA256: plan.build.imageSHA256),
             accelerator: plan.accelerator.rawValue, startedAt: startedAt,
-            durationSeconds: (ContinuousClock.now - clock).seconds, tests: reports)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try encoder.encode(report).write(to: URL(fileURLWithPath: "\(plan.outputDirectory)/report.json"), options: .atomic)
-
-        let timedOut = report.count(.timeout)
-        let summary = "\(report.count(.pass)) passed, \(report.count(.fail) + timedOut) failed"
-            + (timedOut > 0 ? " (\(timedOut) timed out)" : "") + (report.count(.skip) > 0 ? ", \(report.count(.skip)) skipped" : "")
-        printer.say("\(report.result.rawValue): \(summary); report in \(plan.outputDirectory)/report.json")
+            durationSeconds: (ContinuousClock.now - clock).seconds, tests: plan.skipped + ran)
+        try ReportWriter(report: report, directory: plan.outputDirectory).writeAll()
+        printer.say(RunSummary(report: report).text + "; reports in \(plan.outputDirectory)/")
         if let signal { throw ExitCode(128 + signal) }
-        if report.result != .pass { throw ExitCode(1) }
-    }
-
-    /// What a run needs, all checked before anything is created or booted.
-    struct Plan {
-        var build: LoadedBuild
-        var tests: [RegisteredTest]
-        var appended: [(config: IgnitionConfig, source: String)]
-        var accelerator: Accelerator
-        var acceleratorReason: String
-        var parallel: Int
-        var outputDirectory: String
-    }
-
-    /// Checks every input; a bad one ends the run here, with nothing created.
-    func prepare() async throws -> Plan {
-        do {
-            let registry = try BuiltinTests.registry()
-            let selected = try TestSelection(patterns: patterns, tags: tags, platform: "qemu").select(from: registry.metadata)
-            var tests = selected.compactMap { registry.test(named: $0.name) }
-            if let memory {
-                guard memory >= 256 else { throw InputError("--memory must be at least 256 (MiB), got \(memory)") }
-                tests = tests.map { var test = $0; test.memoryMiB = memory; return test }
-            }
-            guard let request = AcceleratorRequest(rawValue: accel) else {
-                throw InputError("--accel must be auto, kvm or tcg, got '\(accel)'")
-            }
-            let parallelCount: Int
-            if parallel == "auto" {
-                parallelCount = ProcessInfo.processInfo.activeProcessorCount
-            } else if let n = Int(parallel), n >= 1 {
-                parallelCount = n
-            } else {
-                throw InputError("--parallel must be a positive number or auto, got '\(parallel)'")
-            }
-            var loader = ConfigLoader()
-            if let filesDir {
-                do { loader.filesDirectory = try FilesDirectory(filesDir) } catch { throw InputError("\(error)") }
-            }
-            let inputs = appendIgnition.map { ($0, ConfigFormat.ignition, "--append-ignition") }
-                + appendButane.map { ($0, ConfigFormat.butane, "--append-butane") }
-            let appended = try inputs.map { path, format, option -> (config: IgnitionConfig, source: String) in
-                guard let bytes = FileManager.default.contents(atPath: path) else {
-                    throw InputError("\(path): cannot read the file (\(option))")
-                }
-                let loaded = try loader.load(text: String(decoding: bytes, as: UTF8.self), source: path, format: format)
-                return (try loaded.accepted(allowWarnings: allowConfigWarnings), path)
-            }
-            for path in appendIgnition {
-                if let rejection = await MachineConfigRenderer.ignitionValidate(path) {
-                    throw InputError("\(path): Ignition rejects this config (ignition-validate):\n\(rejection)")
-                }
-            }
-            let buildPath = build ?? ProcessInfo.processInfo.environment["KILN_BUILD"] ?? ".work/builds"
-            let loaded = try LoadedBuild.load(from: buildPath)
-            let (accelerator, reason) = HostProbe.virtualization().choose(request)
-            return Plan(build: loaded, tests: tests, appended: appended, accelerator: accelerator, acceleratorReason: reason,
-                        parallel: min(parallelCount, tests.count), outputDirectory: outputDir ?? defaultOutputDirectory())
-        } catch let error as InputError {
-            throw fail(error.message, status: 2)
-        } catch let error as SelectionError {
-            throw fail("\(error)", status: 2)
-        } catch let error as ConfigError {
-            throw fail("\(error)", status: 2)
-        } catch let error as BuildMetadataError {
-            throw fail("\(error)", status: 2)
+        switch report.result {
+        case .pass: return
+        case .warn: throw ExitCode(77)
+        default: throw ExitCode(1)
         }
     }
 
-    private func fail(_ message: String, status: Int32) -> ExitCode {
+    static func fail(_ message: String, status: Int32) -> ExitCode {
         FileHandle.standardError.write(Data("kiln: error: \(message)\n".utf8))
         return ExitCode(status)
-    }
-
-    private func defaultOutputDirectory() -> String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
-        return "_kiln/qemu-\(formatter.string(from: Date()))-\(getpid())"
     }
 
     /// Points `<parent>/latest` at the run's directory.

@@ -17,15 +17,38 @@ struct RegistryTests {
         }
     }
 
-    @Test func aTestMustBootAMachine() {
+    @Test func aTestMustBootAMachineOrBootItsOwn() throws {
         #expect(throws: RegistryError.self) {
-            try TestRegistry([RegisteredTest(TestMetadata(name: "none", description: "", clusterSize: 0)) { _ in }])
+            try TestRegistry([RegisteredTest(TestMetadata(name: "none", description: "", clusterSize: -1)) { _ in }])
         }
+        #expect(throws: RegistryError.self) {
+            try TestRegistry([RegisteredTest(TestMetadata(name: "shared", description: "", clusterSize: 0, exclusive: false)) { _ in }])
+        }
+        _ = try TestRegistry([RegisteredTest(TestMetadata(name: "own", description: "", clusterSize: 0)) { _ in }])
+    }
+
+    @Test func aNonExclusiveTestCannotAskForAMachineOfItsOwn() {
+        for metadata in [
+            TestMetadata(name: "a", description: "", clusterSize: 2, exclusive: false),
+            TestMetadata(name: "b", description: "", machine: MachineOptions(memoryMiB: 4096), exclusive: false),
+            TestMetadata(name: "c", description: "", flags: TestFlags(noSSHKey: true), exclusive: false),
+        ] {
+            #expect(throws: RegistryError.self) { try TestRegistry([RegisteredTest(metadata) { _ in }]) }
+        }
+    }
+
+    @Test func multiplyNamesCopiesAsKolaDoes() {
+        let test = RegisteredTest(TestMetadata(name: "race", description: "")) { _ in }
+        #expect(test.multiplied(3).map(\.metadata.name) == ["race0", "race1", "race2"])
+        #expect(test.multiplied(1).map(\.metadata.name) == ["race"])
     }
 
     @Test func theBuiltInTestsFormAValidRegistry() throws {
         let registry = try BuiltinTests.registry()
-        #expect(registry.metadata.map(\.name) == ["basic.ssh", "basic.ignition", "basic.sudo"])
+        #expect(registry.metadata.count >= 15)
+        #expect(Array(registry.metadata.map(\.name).prefix(3)) == ["basic.ssh", "basic.ignition", "basic.sudo"])
+        #expect(registry.metadata.contains { $0.clusterSize == 2 })
+        #expect(registry.metadata.filter { !$0.exclusive }.count >= 10)
         #expect(registry.test(named: "basic.ignition")?.config?.version == IgnitionSpecVersion(major: 3, minor: 3))
     }
 }

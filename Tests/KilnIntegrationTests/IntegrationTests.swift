@@ -76,4 +76,11 @@ struct IntegrationEnvironment {
                                     sshKey: key, logger: Logger(label: "it"))
         renderer = MachineConfigRenderer(image: build.image, sshPublicKey: key.publicKeyLine)
     }
+
+    /// A runner on this host's real budget.
+    func runner(outputDirectory: String, options: RunOptions = RunOptions(parallel: 2)) -> TestRunner {
+        TestRunner(platform: platform, renderer: renderer, outputDirectory: outputDirectory, options: options,
+                   budget: ResourceBudget(totalMemoryMiB: HostResources.availableMemoryMiB(), totalCPUs: HostResources.cpus()),
+                   logger: Logger(label: "it"), observer: nil)
+    }
 }

@@ -17,6 +17,10 @@ int kiln_set_child_subreaper(void);
 /// A connected AF_UNIX stream socket pair with close-on-exec set on both ends. Returns 0 or errno.
 int kiln_socketpair(int fds[2]);
 
+/// A connected AF_UNIX datagram socket pair (one datagram = one Ethernet frame), close-on-exec
+/// on both ends. Returns 0 or errno.
+int kiln_dgram_socketpair(int fds[2]);
+
 /// A pipe with close-on-exec set on both ends. Returns 0 or errno.
 int kiln_pipe(int fds[2]);
 

@@ -1,0 +1,55 @@
+import Foundation
+import Synchronization
+public import KilnCore
+public import KilnPlatform
+
+/// Boots machines for a test beyond the ones the runner booted for it (kola's
+/// `TestManagedMachines`): for tests that need a machine whose boot is meant to fail, or one
+/// booted later with another config.
+public protocol MachineProvider: Sendable {
+    /// Boots a machine with `config` (Kiln's key added, converted for the image, validated),
+    /// runs `body` with it, and destroys it however `body` ends. A boot that fails throws the
+    /// platform's error (for example ``MachineError/ignitionFailed(machine:detail:)``).
+    func withMachine(config: IgnitionConfig?, _ body: (any Machine) async throws -> Void) async throws
+}
+
+/// The runner's provider: machines named `<test>-x0`, `-x1`, ... with the test's options, their
+/// artifacts beside the test's others, reported with the test.
+struct RunnerMachineProvider: MachineProvider {
+    let runner: TestRunner
+    let test: RegisteredTest
+    let directory: String
+    let machines: MachineCollector
+    let activity: Activity
+    let counter = Counter()
+
+    func withMachine(config: IgnitionConfig?, _ body: (any Machine) async throws -> Void) async throws {
+        let index = counter.next()
+        let id = "\(test.metadata.name)-x\(index)"
+        let machineDirectory = "\(directory)/x\(index)"
+        try ArtifactDirectory.create(machineDirectory)
+        let rendered = try runner.renderer.render(config, testName: test.metadata.name, addingKey: !test.metadata.flags.noSSHKey)
+        try await runner.validate(rendered, of: test, in: machineDirectory)
+        activity.begin("booting \(id) (QEMU start to SSH)")
+        defer { activity.end() }
+        let spec = MachineSpec(id: id, artifactsDirectory: machineDirectory, config: rendered,
+                               memoryMiB: runner.memoryMiB(of: test), vcpus: test.metadata.machine.cpus,
+                               additionalDisksGiB: test.metadata.machine.additionalDisksGiB,
+                               onStarted: { machines.add($0) })
+        try await runner.platform.withMachine(spec) { machine in
+            activity.end()
+            try await body(TrackedMachine(base: machine, activity: activity))
+        }
+    }
+}
+
+/// Numbers handed out once each.
+final class Counter: Sendable {
+    private let value = Mutex(0)
+    func next() -> Int {
+        value.withLock { value in
+            defer { value += 1 }
+            return value
+        }
+    }
+}

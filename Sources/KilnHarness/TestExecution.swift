@@ -1,0 +1,178 @@
+import Foundation
+import KilnCore
+import KilnPlatform
+import Logging
+
+/// Running one exclusive test: its machines, its deadline, its checks, its report.
+extension TestRunner {
+    /// Runs `test` on machines of its own; never throws.
+    func runExclusive(_ test: RegisteredTest, attempt: Int) async -> TestReport {
+        let name = test.metadata.name
+        observer?.testStarted(name)
+        let started = ContinuousClock.now
+        let activity = Activity()
+        let directory = directory(of: name, attempt: attempt)
+        let machines = MachineCollector()
+        var ending = TestEnding(outcome: .pass, error: nil)
+        if Task.isCancelled {
+            ending = TestEnding(outcome: .skip, error: "the run was interrupted before this test started")
+        } else {
+            do {
+                try ArtifactDirectory.create(directory)
+                let config = try renderer.render(test.config, testName: name, addingKey: !test.metadata.flags.noSSHKey)
+                let (result, task) = await withDeadline(test.metadata.timeout) {
+                    try await self.bootAndRun(test, config: config, directory: directory, activity: activity,
+                                              machines: machines, attempt: attempt)
+                }
+                ending = await TestEnding(result, task: task, timeout: test.metadata.timeout, activity: activity, runner: self, name: name)
+            } catch {
+                ending = TestEnding(outcome: .fail, error: "\(error)")
+            }
+        }
+        let machineReports = machines.reports
+        let findings = LogChecks.scan(machines: machineReports, suppressed: test.metadata.flags.suppressedChecks,
+                                      warningOnly: options.consoleChecksWarnOnly)
+        ending.apply(findings)
+        let log = writeLog(activity: activity, error: ending.error, directory: directory)
+        let report = TestReport(name: name, result: ending.outcome, duration: ContinuousClock.now - started, error: ending.error,
+                                output: log, machines: relativized(machineReports), attempts: attempt, findings: findings)
+        observer?.testFinished(report)
+        return report
+    }
+
+    /// Boots the test's machines one after another (each with its own address on a private
+    /// network when there are several), checks their health, then runs the body with all of them.
+    private func bootAndRun(_ test: RegisteredTest, config: IgnitionConfig, directory: String, activity: Activity,
+                            machines: MachineCollector, attempt: Int) async throws {
+        let name = test.metadata.name
+        let count = test.metadata.clusterSize
+        let network = count > 1 ? try PrivateNetwork(machines: count, name: name) : nil
+        defer { network?.shutDown() }
+        func nest(_ index: Int, _ booted: [any Machine]) async throws {
+            if index == count {
+                if !test.metadata.flags.skipBaseChecks {
+                    for machine in booted {
+                        activity.begin("checking the health of \(machine.id)")
+                        try await HealthCheck.check(machine)
+                    }
+                }
+                activity.end()
+                let provider = RunnerMachineProvider(runner: self, test: test, directory: directory, machines: machines,
+                                                     activity: activity)
+                let context = TestContext(testName: name, artifactsDirectory: directory, machines: booted, activity: activity,
+                                          attempt: attempt, privateAddresses: network?.ports.map(\.address) ?? [],
+                                          failFast: test.metadata.flags.failFast, provider: provider)
+                try await test.body(context)
+                try context.throwIfSubtestsFailed()
+                return
+            }
+            let id = "\(name)-m\(index)"
+            let machineDirectory = "\(directory)/m\(index)"
+            try ArtifactDirectory.create(machineDirectory)
+            let port = network?.ports[index]
+            var machineConfig = config
+            if let port { machineConfig = renderer.addingPrivateNetwork(port, to: config) }
+            try await validate(machineConfig, of: test, in: machineDirectory)
+            activity.begin("booting \(id) (QEMU start to SSH)")
+            let spec = MachineSpec(id: id, artifactsDirectory: machineDirectory, config: machineConfig,
+                                   memoryMiB: memoryMiB(of: test), vcpus: test.metadata.machine.cpus,
+                                   privateNetwork: port, additionalDisksGiB: test.metadata.machine.additionalDisksGiB,
+                                   onStarted: { machines.add($0) })
+            try await platform.withMachine(spec) { machine in
+                let report = machine.bootReport()
+                activity.log("\(id) ready: SSH after \(report.sshReadySeconds.map { String(format: "%.1fs", $0) } ?? "?")")
+                writeSSHConfig(for: report)
+                try await nest(index + 1, booted + [machine])
+            }
+        }
+        try await nest(0, [])
+    }
+
+    /// Writes `config.ign` and refuses a config Kiln's validator or Ignition's own would not
+    /// take cleanly (warnings pass only with the test's `allowConfigWarnings`).
+    func validate(_ config: IgnitionConfig, of test: RegisteredTest, in machineDirectory: String) async throws {
+        let name = test.metadata.name
+        try Data(config.rendered.utf8).write(to: URL(fileURLWithPath: "\(machineDirectory)/config.ign"))
+        let findings = IgnitionValidator.validate(try JSONDocument(parsing: config.rendered))
+        if findings.containsError || (!test.metadata.flags.allowConfigWarnings && !findings.isEmpty) {
+            throw TestFailure("the config of \(name) is not one Ignition accepts cleanly (config.ign):\n"
+                              + findings.map { "  \($0)" }.joined(separator: "\n"))
+        }
+        if let rejection = await MachineConfigRenderer.ignitionValidate("\(machineDirectory)/config.ign") {
+            throw TestFailure("Ignition rejects the config of \(name) (ignition-validate, before boot):\n\(rejection)")
+        }
+    }
+
+    /// `ssh-config` next to a machine's artifacts: `ssh -F <dir>/ssh-config m0` logs in while the
+    /// machine is up, with the host key Kiln verified.
+    func writeSSHConfig(for report: MachineReport) {
+        guard let identity = options.sshIdentityFile, let address = report.sshAddress,
+            let colon = address.lastIndex(of: ":")
+        else { return }
+        let host = (report.id.split(separator: "-").last).map(String.init) ?? report.id
+        var text = """
+            # ssh -F \(report.directory)/ssh-config \(host)   (valid while the machine runs)
+            Host \(host) \(report.id)
+              HostName \(address[..<colon])
+              Port \(address[address.index(after: colon)...])
+              User \(report.sshUser ?? "core")
+              IdentityFile \(identity)
+              IdentitiesOnly yes
+
+            """
+        if let key = report.hostKey {
+            let knownHosts = "\(report.directory)/known_hosts"
+            try? "[\(address[..<colon])]:\(address[address.index(after: colon)...]) \(key)\n"
+                .write(toFile: knownHosts, atomically: true, encoding: .utf8)
+            text += "  UserKnownHostsFile \(knownHosts)\n  StrictHostKeyChecking yes\n"
+        }
+        try? text.write(toFile: "\(report.directory)/ssh-config", atomically: true, encoding: .utf8)
+    }
+
+    /// Writes `test.log` (the activity log and the error) and returns it.
+    func writeLog(activity: Activity, error: String?, directory: String) -> String {
+        let log = (activity.lines + (error.map { ["error: \($0)"] } ?? [])).joined(separator: "\n")
+        try? (log + "\n").write(toFile: "\(directory)/test.log", atomically: true, encoding: .utf8)
+        return log
+    }
+}
+
+/// How a test ended, before it is written into its report.
+struct TestEnding {
+    var outcome: TestOutcome
+    var error: String?
+
+    init(outcome: TestOutcome, error: String?) {
+        self.outcome = outcome
+        self.error = error
+    }
+
+    /// The ending of a test body raced against its deadline.
+    init<T>(_ result: DeadlineOutcome<T>, task: Task<T, any Error>, timeout: Duration, activity: Activity,
+            runner: TestRunner, name: String) async {
+        switch result {
+        case .finished(.success):
+            self.init(outcome: .pass, error: nil)
+        case .finished(.failure(let failure)):
+            self.init(outcome: .fail, error: Task.isCancelled ? "interrupted (Kiln was stopped); its machines were destroyed" : "\(failure)")
+        case .interrupted:
+            self.init(outcome: .fail, error: "interrupted (Kiln was stopped); its machines were killed")
+        case .timedOut:
+            let doing = activity.summary.map { " while \($0)" } ?? ""
+            self.init(outcome: .timeout, error: "timed out after \(String(format: "%g", timeout.seconds))s\(doing); its machines were killed")
+            if !(await awaitEnd(of: task, grace: .seconds(30))) {
+                runner.logger.warning("test \(name) did not unwind within 30s of its timeout (stuck outside any await)")
+            }
+        }
+    }
+
+    /// Console and journal findings fail a test that otherwise passed (warning-only ones do not).
+    mutating func apply(_ findings: [ConsoleFinding]) {
+        let failing = findings.filter { !$0.warningOnly }
+        guard !failing.isEmpty, outcome == .pass else { return }
+        outcome = .fail
+        error = "console/journal checks matched: " + failing.prefix(5).map {
+            "\($0.check) (\($0.description)) in \($0.machine) \($0.source) line \($0.line): \($0.text)"
+        }.joined(separator: "; ")
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import KilnChecks
+import KilnCore
+import KilnHarness
+import KilnPlatform
+import KilnQEMU
+
+/// What a run needs, all checked before anything is created or booted.
+struct RunPlan {
+    var build: LoadedBuild
+    var tests: [RegisteredTest]
+    /// Tests the denylist skips, already as reports.
+    var skipped: [TestReport]
+    /// Tests whose failure the denylist expects, with trackers.
+    var knownFailures: [String: String]
+    var consoleChecksWarnOnly: Bool
+    var warnings: [String]
+    var appended: [(config: IgnitionConfig, source: String)]
+    var accelerator: Accelerator
+    var acceleratorReason: String
+    var parallel: Int
+    var budget: ResourceBudget
+    var outputDirectory: String
+}
+
+extension RunCommand {
+    /// Checks every input; a bad one ends the run here (exit status 2), with nothing created.
+    func prepare() async throws -> RunPlan {
+        do {
+            guard let request = AcceleratorRequest(rawValue: accel) else {
+                throw InputError("--accel must be auto, kvm or tcg, got '\(accel)'")
+            }
+            if let memory, memory < 256 { throw InputError("--memory must be at least 256 (MiB), got \(memory)") }
+            guard multiply >= 1 else { throw InputError("--multiply must be at least 1, got \(multiply)") }
+            let budget = ResourceBudget(totalMemoryMiB: HostResources.availableMemoryMiB(), totalCPUs: HostResources.cpus())
+            let parallelCount: Int
+            if parallel == "auto" {
+                parallelCount = budget.totalCPUs
+            } else if let n = Int(parallel), n >= 1 {
+                parallelCount = n
+            } else {
+                throw InputError("--parallel must be a positive number or auto, got '\(parallel)'")
+            }
+            let registry = try BuiltinTests.registry()
+            // Patterns first: a typo is reported before the build is even looked at.
+            _ = try TestSelection(patterns: patterns, target: RunTarget(platform: "qemu")).checkPatterns(in: registry.metadata)
+            let appended = try await loadAppendedConfigs()
+            let buildPath = build ?? ProcessInfo.processInfo.environment["KILN_BUILD"] ?? ".work/builds"
+            let loaded = try LoadedBuild.load(from: buildPath)
+            let target = RunTarget(platform: "qemu", architecture: loaded.metadata.architecture,
+                                   stream: stream ?? loaded.metadata.stream, firmware: loaded.image.firmware.rawValue)
+
+            let selected = try TestSelection(patterns: patterns, tags: tags, target: target).select(from: registry.metadata)
+            var tests = selected.compactMap { registry.test(named: $0.name) }.flatMap { $0.multiplied(multiply) }
+            if let shard {
+                let part = try Shard(shard)
+                tests = part.take(tests)
+                if tests.isEmpty { throw InputError("shard \(part) of the selection is empty") }
+            }
+            for test in tests {
+                let request = ResourceRequest(test: test, memoryOverrideMiB: memory)
+                if budget.exceedsHost(request) {
+                    throw InputError("\(test.metadata.name) needs \(request.memoryMiB) MiB for its machines; this host can give \(budget.totalMemoryMiB) MiB")
+                }
+            }
+
+            var warnings: [String] = []
+            var skipped: [TestReport] = []
+            var knownFailures: [String: String] = [:]
+            var consoleChecksWarnOnly = self.consoleChecksWarnOnly
+            if let denylist {
+                let list = try loadDenylist(denylist)
+                let today = DenylistDate.today()
+                for entry in list.expiredEntries(today: today) {
+                    warnings.append("\(denylist): the snooze of '\(entry.pattern)' (\(entry.tracker)) ended on \(entry.snooze.map { "\($0)" } ?? "?"); it no longer applies")
+                }
+                if target.stream == nil, list.hasStreamScopedEntries {
+                    warnings.append("\(denylist): the build names no stream (use --stream): stream-scoped entries do not apply")
+                }
+                if list.skipsConsoleWarnings(stream: target.stream, arch: target.architecture ?? "", platform: target.platform) {
+                    consoleChecksWarnOnly = true
+                }
+                tests = tests.filter { test in
+                    guard let match = list.match(test: test.metadata.name, stream: target.stream, arch: target.architecture ?? "",
+                                                 platform: target.platform, today: today)
+                    else { return true }
+                    switch match.action {
+                    case .skip:
+                        skipped.append(TestReport(name: test.metadata.name, result: .skip, duration: .zero,
+                                                  error: "denylisted: \(match.entry.tracker)", output: "", machines: [],
+                                                  tracker: match.entry.tracker))
+                        return false
+                    case .warn:
+                        knownFailures[test.metadata.name] = match.entry.tracker
+                        return true
+                    }
+                }
+            }
+            let (accelerator, reason) = HostProbe.virtualization().choose(request)
+            let output = outputDir ?? defaultOutputDirectory()
+            try checkOutputDirectory(output)
+            return RunPlan(build: loaded, tests: tests, skipped: skipped, knownFailures: knownFailures,
+                           consoleChecksWarnOnly: consoleChecksWarnOnly, warnings: warnings, appended: appended,
+                           accelerator: accelerator, acceleratorReason: reason, parallel: max(1, min(parallelCount, tests.count)),
+                           budget: budget, outputDirectory: output)
+        } catch let error as InputError {
+            throw Self.fail(error.message, status: 2)
+        } catch let error as SelectionError {
+            throw Self.fail("\(error)", status: 2)
+        } catch let error as ConfigError {
+            throw Self.fail("\(error)", status: 2)
+        } catch let error as BuildMetadataError {
+            throw Self.fail("\(error)", status: 2)
+        } catch let error as DenylistError {
+            throw Self.fail("\(error)", status: 2)
+        }
+    }
+
+    private func loadAppendedConfigs() async throws -> [(config: IgnitionConfig, source: String)] {
+        var loader = ConfigLoader()
+        if let filesDir {
+            do { loader.filesDirectory = try FilesDirectory(filesDir) } catch { throw InputError("\(error)") }
+        }
+        let inputs = appendIgnition.map { ($0, ConfigFormat.ignition, "--append-ignition") }
+            + appendButane.map { ($0, ConfigFormat.butane, "--append-butane") }
+        let appended = try inputs.map { path, format, option -> (config: IgnitionConfig, source: String) in
+            guard let bytes = FileManager.default.contents(atPath: path) else {
+                throw InputError("\(path): cannot read the file (\(option))")
+            }
+            let loaded = try loader.load(text: String(decoding: bytes, as: UTF8.self), source: path, format: format)
+            return (try loaded.accepted(allowWarnings: allowConfigWarnings), path)
+        }
+        for path in appendIgnition {
+            if let rejection = await MachineConfigRenderer.ignitionValidate(path) {
+                throw InputError("\(path): Ignition rejects this config (ignition-validate):\n\(rejection)")
+            }
+        }
+        return appended
+    }
+
+    private func loadDenylist(_ path: String) throws -> Denylist {
+        guard let bytes = FileManager.default.contents(atPath: path) else {
+            throw InputError("\(path): cannot read the file (--denylist)")
+        }
+        return try Denylist(parsing: String(decoding: bytes, as: UTF8.self), source: path)
+    }
+
+    /// Kiln never deletes a directory: an output directory that exists must be empty.
+    private func checkOutputDirectory(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
+        guard isDirectory.boolValue else { throw InputError("--output-dir \(path) exists and is not a directory") }
+        if let contents = try? FileManager.default.contentsOfDirectory(atPath: path), !contents.isEmpty {
+            throw InputError("--output-dir \(path) exists and is not empty; Kiln does not delete or mix runs (choose a new directory)")
+        }
+    }
+
+    private func defaultOutputDirectory() -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        return "_kiln/qemu-\(formatter.string(from: Date()))-\(getpid())"
+    }
+}
+
+extension DenylistDate {
+    /// Today in UTC.
+    static func today() -> DenylistDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
+        return DenylistDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
+}
