@@ -12,8 +12,14 @@ public struct RunReport: Sendable, Equatable, Codable {
     public var durationSeconds: Double
     public var tests: [TestReport]
 
+    /// What the run could give its machines: memory in MiB and CPUs (the scheduler's budget).
+    public var hostMemoryMiB: Int?
+    public var hostCPUs: Int?
+
     public init(platform: String, version: String, build: BuildReference, accelerator: String,
-                startedAt: String, durationSeconds: Double, tests: [TestReport]) {
+                startedAt: String, durationSeconds: Double, tests: [TestReport], hostMemoryMiB: Int? = nil, hostCPUs: Int? = nil) {
+        self.hostMemoryMiB = hostMemoryMiB
+        self.hostCPUs = hostCPUs
         self.result = Self.overall(tests.map(\.result))
         self.platform = platform
         self.version = version

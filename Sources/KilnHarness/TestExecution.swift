@@ -40,32 +40,16 @@ extension TestRunner {
         return report
     }
 
-    /// Boots the test's machines one after another (each with its own address on a private
-    /// network when there are several), checks their health, then runs the body with all of them.
+    /// Boots the test's machines (several at once, each with its own address on a private
+    /// network), checks their health, then runs the body with all of them.
     private func bootAndRun(_ test: RegisteredTest, config: IgnitionConfig, directory: String, activity: Activity,
                             machines: MachineCollector, attempt: Int) async throws {
         let name = test.metadata.name
         let count = test.metadata.clusterSize
         let network = count > 1 ? try PrivateNetwork(machines: count, name: name) : nil
         defer { network?.shutDown() }
-        func nest(_ index: Int, _ booted: [any Machine]) async throws {
-            if index == count {
-                if !test.metadata.flags.skipBaseChecks {
-                    for machine in booted {
-                        activity.begin("checking the health of \(machine.id)")
-                        try await HealthCheck.check(machine)
-                    }
-                }
-                activity.end()
-                let provider = RunnerMachineProvider(runner: self, test: test, directory: directory, machines: machines,
-                                                     activity: activity)
-                let context = TestContext(testName: name, artifactsDirectory: directory, machines: booted, activity: activity,
-                                          attempt: attempt, privateAddresses: network?.ports.map(\.address) ?? [],
-                                          failFast: test.metadata.flags.failFast, provider: provider)
-                try await test.body(context)
-                try context.throwIfSubtestsFailed()
-                return
-            }
+        var specs: [MachineSpec] = []
+        for index in 0..<count {
             let id = "\(name)-m\(index)"
             let machineDirectory = "\(directory)/m\(index)"
             try ArtifactDirectory.create(machineDirectory)
@@ -73,19 +57,43 @@ extension TestRunner {
             var machineConfig = config
             if let port { machineConfig = renderer.addingPrivateNetwork(port, to: config) }
             try await validate(machineConfig, of: test, in: machineDirectory)
-            activity.begin("booting \(id) (QEMU start to SSH)")
-            let spec = MachineSpec(id: id, artifactsDirectory: machineDirectory, config: machineConfig,
-                                   memoryMiB: memoryMiB(of: test), vcpus: test.metadata.machine.cpus,
-                                   privateNetwork: port, additionalDisksGiB: test.metadata.machine.additionalDisksGiB,
-                                   onStarted: { machines.add($0) })
-            try await platform.withMachine(spec) { machine in
-                let report = machine.bootReport()
-                activity.log("\(id) ready: SSH after \(report.sshReadySeconds.map { String(format: "%.1fs", $0) } ?? "?")")
-                writeSSHConfig(for: report)
-                try await nest(index + 1, booted + [machine])
-            }
+            specs.append(MachineSpec(id: id, artifactsDirectory: machineDirectory, config: machineConfig,
+                                     memoryMiB: memoryMiB(of: test), vcpus: test.metadata.machine.cpus,
+                                     privateNetwork: port, additionalDisksGiB: test.metadata.machine.additionalDisksGiB,
+                                     onStarted: { machines.add($0) }))
         }
-        try await nest(0, [])
+        activity.begin("booting \(specs.map(\.id).joined(separator: ", ")) (QEMU start to SSH)")
+        let body: @Sendable ([any Machine]) async throws -> Void = { booted in
+            if !test.metadata.flags.skipBaseChecks {
+                for machine in booted {
+                    activity.begin("checking the health of \(machine.id)")
+                    try await HealthCheck.check(machine)
+                }
+            }
+            activity.end()
+            let provider = RunnerMachineProvider(runner: self, test: test, directory: directory, machines: machines,
+                                                 activity: activity)
+            let context = TestContext(testName: name, artifactsDirectory: directory, machines: booted, activity: activity,
+                                      attempt: attempt, privateAddresses: network?.ports.map(\.address) ?? [],
+                                      failFast: test.metadata.flags.failFast, provider: provider)
+            try await test.body(context)
+            try context.throwIfSubtestsFailed()
+        }
+        let onReady: @Sendable (any Machine) -> Void = { machine in
+            let report = machine.bootReport()
+            activity.log("\(machine.id) ready: SSH after \(report.sshReadySeconds.map { String(format: "%.1fs", $0) } ?? "?")")
+            self.writeSSHConfig(for: report)
+        }
+        if specs.isEmpty {
+            try await body([])
+        } else if specs.count == 1 {
+            try await platform.withMachine(specs[0]) { machine in
+                onReady(machine)
+                try await body([machine])
+            }
+        } else {
+            try await ClusterBoot.run(specs: specs, platform: platform, onReady: onReady, body: body)
+        }
     }
 
     /// Writes `config.ign` and refuses a config Kiln's validator or Ignition's own would not

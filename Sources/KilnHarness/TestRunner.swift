@@ -77,7 +77,9 @@ public struct TestRunner: Sendable {
         if shared.count > 1 { jobs.insert(.bucket(shared, index: 0), at: 0) }
         var reports = await schedule(jobs, runStart: runStart)
         if options.rerun {
-            let failed = reports.filter { [.fail, .timeout].contains($0.result) }.compactMap { report in
+            // Known failures (denylist `warn`) are not run again.
+            let failed = reports.filter { [.fail, .timeout].contains($0.result) && options.knownFailures[$0.name] == nil }
+                .compactMap { report in
                 tests.first { $0.metadata.name == report.name }
             }
             if !failed.isEmpty, !Task.isCancelled {

@@ -97,7 +97,7 @@ struct RunCommand: AsyncParsableCommand {
         let absoluteOutput = plan.outputDirectory.hasPrefix("/")
             ? plan.outputDirectory : "\(FileManager.default.currentDirectoryPath)/\(plan.outputDirectory)"
         let identity = "\(absoluteOutput)/id_ed25519"
-        let identityFile = FileManager.default.createFile(atPath: identity, contents: Data(key.privateKeyPEM.utf8),
+        let identityFile = FileManager.default.createFile(atPath: identity, contents: Data(key.openSSHPrivateKey.utf8),
                                                           attributes: [.posixPermissions: 0o600]) ? identity : nil
         defer { if let identityFile { try? FileManager.default.removeItem(atPath: identityFile) } }
         let platform = try QEMUPlatform(image: plan.build.image, accelerator: plan.accelerator, sshKey: key, logger: logger)
@@ -118,7 +118,8 @@ struct RunCommand: AsyncParsableCommand {
             build: BuildReference(id: plan.build.metadata.buildID, name: plan.build.metadata.name,
                                   architecture: plan.build.metadata.architecture, imageSHA256: plan.build.imageSHA256),
             accelerator: plan.accelerator.rawValue, startedAt: startedAt,
-            durationSeconds: (ContinuousClock.now - clock).seconds, tests: plan.skipped + ran)
+            durationSeconds: (ContinuousClock.now - clock).seconds, tests: plan.skipped + ran,
+            hostMemoryMiB: plan.budget.totalMemoryMiB, hostCPUs: plan.budget.totalCPUs)
         try ReportWriter(report: report, directory: plan.outputDirectory).writeAll()
         printer.say(RunSummary(report: report).text + "; reports in \(plan.outputDirectory)/")
         if let signal { throw ExitCode(128 + signal) }
