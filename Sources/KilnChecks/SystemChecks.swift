@@ -67,17 +67,25 @@ enum SystemChecks {
 
     static let permissions = shared("basic.permissions", "Secrets are private and nothing in /etc or /usr is world-writable") { ctx in
         let machine = ctx.machine
-        let shadow = try await machine.check("stat -c '%a %U' /etc/shadow")
-        try ctx.require(["640 root", "600 root", "0 root"].contains(shadow), "/etc/shadow is \(shadow)")
-        let keys = try await machine.check("sudo -n sh -c 'stat -c \"%a %U %n\" /etc/ssh/ssh_host_*_key'")
-        for line in keys.split(separator: "\n") {
-            try ctx.require(line.hasPrefix("600 root "), "host key not private: \(line)")
+        try await ctx.subtest("shadow") {
+            let shadow = try await machine.check("stat -c '%a %U' /etc/shadow")
+            try ctx.require(["640 root", "600 root", "0 root"].contains(shadow), "/etc/shadow is \(shadow)")
         }
-        let writable = try await machine.check(
-            "sudo -n find /etc /usr -xdev \\( -type f -o -type d \\) -perm -0002 ! -perm -1000 -print 2>/dev/null | head -20")
-        try ctx.require(writable.isEmpty, "world-writable:\n\(writable)")
-        let sudoers = try await machine.check("sudo -n stat -c '%a' /etc/sudoers")
-        try ctx.require(sudoers == "440", "/etc/sudoers has mode \(sudoers)")
+        try await ctx.subtest("host-keys") {
+            let keys = try await machine.check("sudo -n sh -c 'stat -c \"%a %U %n\" /etc/ssh/ssh_host_*_key'")
+            for line in keys.split(separator: "\n") {
+                try ctx.require(line.hasPrefix("600 root "), "host key not private: \(line)")
+            }
+        }
+        try await ctx.subtest("world-writable") {
+            let writable = try await machine.check(
+                "sudo -n find /etc /usr -xdev \\( -type f -o -type d \\) -perm -0002 ! -perm -1000 -print 2>/dev/null | head -20")
+            try ctx.require(writable.isEmpty, "world-writable:\n\(writable)")
+        }
+        try await ctx.subtest("sudoers") {
+            let sudoers = try await machine.check("sudo -n stat -c '%a' /etc/sudoers")
+            try ctx.require(sudoers == "440", "/etc/sudoers has mode \(sudoers)")
+        }
     }
 
     static let hostKey = shared("basic.ssh-host-key", "The SSH host key Kiln accepted is the one the guest printed on its console") { ctx in

@@ -1,16 +1,28 @@
 import Foundation
 import KilnCore
+import KilnPlatform
 
 /// kola's console and journal "badness" checks (``ConsoleChecks``) over the logs a test's
-/// machines left: `console.txt` and `journal.txt` in each machine's directory.
+/// machines left: `console.txt`, and the journal as streamed from every boot
+/// (`journal-stream.txt`), else as fetched over SSH at the end (`journal.txt`).
 enum LogChecks {
     static func scan(machines: [MachineReport], suppressed: [String], warningOnly: Bool) -> [ConsoleFinding] {
         machines.flatMap { machine in
-            ["console", "journal"].flatMap { source -> [ConsoleFinding] in
-                guard let text = try? String(contentsOfFile: "\(machine.directory)/\(source).txt", encoding: .utf8) else { return [] }
-                return ConsoleChecks.scan(text, source: source, machine: machine.id, suppressed: Set(suppressed),
-                                          warningOnly: warningOnly)
+            logs(in: machine.directory).flatMap { source, text in
+                ConsoleChecks.scan(text, source: source, machine: machine.id, suppressed: Set(suppressed), warningOnly: warningOnly)
             }
         }
+    }
+
+    /// The console and the journal of a machine's directory, by source name.
+    static func logs(in directory: String) -> [(source: String, text: String)] {
+        func read(_ file: String) -> String? {
+            guard let text = try? String(contentsOfFile: "\(directory)/\(file)", encoding: .utf8), !text.isEmpty else { return nil }
+            return text
+        }
+        var logs: [(String, String)] = []
+        if let console = read("console.txt") { logs.append(("console", console)) }
+        if let journal = read(JournalStream.fileName) ?? read("journal.txt") { logs.append(("journal", journal)) }
+        return logs
     }
 }

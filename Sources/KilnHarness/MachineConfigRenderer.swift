@@ -18,7 +18,7 @@ public struct MachineConfigRenderer: Sendable {
     }
 
     /// The config for a machine of `testName`: the test's own, with the appended configs merged
-    /// in by Ignition's rules, plus Kiln's key for the login user, converted down to the newest
+    /// in by Ignition's rules, plus Kiln's key for the login user and the journal-stream unit, converted down to the newest
     /// spec the image's Ignition accepts when it is newer (or refused, naming the field that
     /// spec lacks).
     /// Without `addingKey` (a test's `noSSHKey` flag), the config gets no key from Kiln.
@@ -30,6 +30,7 @@ public struct MachineConfigRenderer: Sendable {
         if addingKey {
             combined = combined.addingSSHAuthorizedKeys([sshPublicKey], forUser: image.loginUser)
         }
+        combined = JournalStream.adding(to: combined)
         if let maximum = image.ignitionSpecMax, combined.version > maximum {
             let target = IgnitionSpecVersion.validatorVersions.last { $0 <= maximum } ?? maximum
             let sources = ["config of \(testName)"] + appended.map(\.source)

@@ -23,9 +23,7 @@ public struct ReportWriter {
         var testTails: [String: [String: String]] = [:]
         for test in report.tests where ![.pass, .skip].contains(test.result) {
             for machine in test.machines {
-                for log in ["console", "journal"] {
-                    guard let text = try? String(contentsOfFile: "\(directory)/\(machine.directory)/\(log).txt", encoding: .utf8)
-                    else { continue }
+                for (log, text) in LogChecks.logs(in: "\(directory)/\(machine.directory)") {
                     let tail = text.split(separator: "\n", omittingEmptySubsequences: false).suffix(Self.tailLines + 1)
                         .joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
                     machineTails["\(machine.id) \(log)"] = tail
@@ -47,17 +45,16 @@ public struct RunSummary {
     }
 
     /// Seconds of the run during which at least one machine was booting (QEMU start to SSH),
-    /// from the tests' timelines and their machines' SSH-ready times.
+    /// from the tests' timelines and their machines' SSH-ready times: a test's machines start
+    /// together when it starts.
     public var bootSeconds: Double {
         var intervals: [(Double, Double)] = []
         var seen = Set<String>()
         for test in report.tests {
             guard let start = test.timeline?.startedAt else { continue }
-            var offset = start
             for machine in test.machines where seen.insert(machine.id).inserted {
                 guard let ready = machine.sshReadySeconds else { continue }
-                intervals.append((offset, offset + ready))
-                offset += ready
+                intervals.append((start, min(start + ready, test.timeline?.endedAt ?? .infinity)))
             }
         }
         var total = 0.0

@@ -118,8 +118,9 @@ extension TestRunner {
             let colon = address.lastIndex(of: ":")
         else { return }
         let host = (report.id.split(separator: "-").last).map(String.init) ?? report.id
+        let directory = URL(fileURLWithPath: report.directory).standardizedFileURL.path
         var text = """
-            # ssh -F \(report.directory)/ssh-config \(host)   (valid while the machine runs)
+            # ssh -F \(directory)/ssh-config \(host)   (valid while the machine runs)
             Host \(host) \(report.id)
               HostName \(address[..<colon])
               Port \(address[address.index(after: colon)...])
@@ -129,12 +130,12 @@ extension TestRunner {
 
             """
         if let key = report.hostKey {
-            let knownHosts = "\(report.directory)/known_hosts"
+            let knownHosts = "\(directory)/known_hosts"
             try? "[\(address[..<colon])]:\(address[address.index(after: colon)...]) \(key)\n"
                 .write(toFile: knownHosts, atomically: true, encoding: .utf8)
             text += "  UserKnownHostsFile \(knownHosts)\n  StrictHostKeyChecking yes\n"
         }
-        try? text.write(toFile: "\(report.directory)/ssh-config", atomically: true, encoding: .utf8)
+        try? text.write(toFile: "\(directory)/ssh-config", atomically: true, encoding: .utf8)
     }
 
     /// Writes `test.log` (the activity log and the error) and returns it.

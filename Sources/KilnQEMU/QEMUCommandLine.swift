@@ -53,6 +53,11 @@ public struct QEMUCommandLine: Sendable, Equatable {
         public static let firstAdditionalDisk: Int32 = 7
     }
 
+    /// Where the streamed journal goes: beside the console.
+    public var journalStreamPath: String {
+        (consolePath as NSString).deletingLastPathComponent + "/" + JournalStream.fileName
+    }
+
     /// The fw_cfg key Fedora CoreOS's Ignition reads its config from on x86_64.
     public static let ignitionConfigKey = "opt/com.coreos/config"
 
@@ -92,6 +97,11 @@ public struct QEMUCommandLine: Sendable, Equatable {
             args += ["-device", "virtio-net-pci,netdev=private,mac=\(privateNetworkMAC),romfile="]
         }
         args += ["-chardev", "file,id=console,path=\(consolePath)", "-serial", "chardev:console"]
+        // The guest's journal, streamed from early boot by the unit Kiln adds to every config
+        // (see JournalStream), kept across reboots of this QEMU.
+        args += ["-device", "virtio-serial-pci,id=virtio-serial0"]
+        args += ["-chardev", "file,id=journal,path=\(journalStreamPath)"]
+        args += ["-device", "virtserialport,bus=virtio-serial0.0,chardev=journal,name=\(JournalStream.portName)"]
         args += ["-chardev", "socket,id=qmp,fd=\(Descriptor.qmp)", "-mon", "chardev=qmp,mode=control"]
         return args
     }

@@ -120,6 +120,14 @@ extension IntegrationTests {
             #expect(rejectedSaid.contains("error at $.storage.files.0.path, line 3 col 34: path not absolute"), "\(rejectedSaid)")
 
             #expect(!FileManager.default.fileExists(atPath: out), "a refused run created its output directory")
+
+            // Kiln never deletes or mixes runs: a non-empty output directory is refused.
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            try "mine".write(toFile: "\(out)/precious.txt", atomically: true, encoding: .utf8)
+            let (occupied, occupiedSaid, _) = try await kiln(["--build", ReferenceBuild.path])
+            #expect(occupied == .exited(2))
+            #expect(occupiedSaid.contains("exists and is not empty; Kiln does not delete"), "\(occupiedSaid)")
+            #expect(try String(contentsOfFile: "\(out)/precious.txt", encoding: .utf8) == "mine")
         }
 
         private func metaPath() throws -> String {

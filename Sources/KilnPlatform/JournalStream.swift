@@ -1,0 +1,42 @@
+public import KilnCore
+
+/// The guest side of the journal stream: a systemd unit Kiln adds to every machine's config that
+/// copies the journal of each boot, from early on, to the virtio-serial port
+/// `org.kiln.journal`, which the platform writes to `journal-stream.txt`. So the journal is on
+/// the host even when networking or sshd never came up, and it covers every boot of the machine.
+public enum JournalStream {
+    public static let unitName = "kiln-journal-stream.service"
+    public static let portName = "org.kiln.journal"
+    /// The file beside the console that holds the stream.
+    public static let fileName = "journal-stream.txt"
+
+    public static let unitContents = """
+        [Unit]
+        Description=Kiln: stream this boot's journal to the host (virtio-serial port \(portName))
+        DefaultDependencies=no
+        BindsTo=dev-virtio\\x2dports-org.kiln.journal.device
+        After=dev-virtio\\x2dports-org.kiln.journal.device systemd-journald.service
+
+        [Service]
+        ExecStart=/bin/sh -c 'exec journalctl --boot --follow --no-tail --no-pager --output=short-monotonic > /dev/virtio-ports/\(portName)'
+        Restart=on-failure
+
+        [Install]
+        WantedBy=sysinit.target
+
+        """
+
+    /// `config` with the unit added (enabled).
+    public static func adding(to config: IgnitionConfig) -> IgnitionConfig {
+        let fragment = JSONValue.object([
+            JSONMember(key: "ignition", value: .object([JSONMember(key: "version", value: .string(config.version.description))])),
+            JSONMember(key: "systemd", value: .object([JSONMember(key: "units", value: .array([.object([
+                JSONMember(key: "name", value: .string(unitName)),
+                JSONMember(key: "enabled", value: true),
+                JSONMember(key: "contents", value: .string(unitContents)),
+            ])]))])),
+        ])
+        // The fragment is a valid config of the same version.
+        return config.merged(with: try! IgnitionConfig(json: fragment, source: "journal stream"))  // swiftlint:disable:this force_try
+    }
+}
