@@ -90,9 +90,17 @@ enum IgnitionChecks {
 /// Tests of several machines on their test's private network.
 enum ClusterChecks {
     static let privateNetwork = RegisteredTest(
-        TestMetadata(name: "cluster.private-network", description: "Two machines reach each other on their test's private network; their machine IDs differ",
-                     clusterSize: 2, timeout: .seconds(600), tags: ["cluster"])
+        TestMetadata(name: "cluster.private-network",
+                     description: "Two machines (an extra disk and NIC each) reach each other on their test's private network; their machine IDs differ",
+                     clusterSize: 2, timeout: .seconds(600), tags: ["cluster"],
+                     machine: MachineOptions(additionalDisksGiB: [1], additionalNICs: 1))
     ) { ctx in
+        for machine in ctx.machines {
+            let disk = try await machine.check("lsblk -b -dn -o SIZE /dev/vdb")
+            try ctx.require(disk == "1073741824", "\(machine.id): /dev/vdb is \(disk) bytes, expected the 1 GiB extra disk")
+            let nics = try await machine.check("ls /sys/class/net | grep -c '^en'")
+            try ctx.require(nics == "3", "\(machine.id) has \(nics) NICs, expected 3 (user, extra, private)")
+        }
         let (first, second) = (ctx.machines[0], ctx.machines[1])
         for (machine, address) in zip(ctx.machines, ctx.privateAddresses) {
             let addresses = try await machine.check("ip -4 -o addr show | awk '{print $4}'")

@@ -21,6 +21,16 @@ public struct TestMetadata: Sendable, Equatable, Codable {
     /// such tests (kola's non-exclusive tests), one after another.
     public var exclusive: Bool
 
+    /// kola's tag for a test whose machines may reach outside networks (QEMU without `restrict=on`).
+    public static let needsInternetTag = "needs-internet"
+    /// kola's tag with the meaning of ``TestFlags/skipBaseChecks``.
+    public static let skipBaseChecksTag = "skip-base-checks"
+
+    /// Whether the test's machines may reach outside networks.
+    public var needsInternet: Bool { tags.contains(Self.needsInternetTag) }
+    /// Whether the health check after boot is skipped (flag or kola's tag).
+    public var skipsBaseChecks: Bool { flags.skipBaseChecks || tags.contains(Self.skipBaseChecksTag) }
+
     /// kola's default per-test timeout.
     public static let defaultTimeout: Duration = .seconds(600)
 
@@ -155,11 +165,26 @@ public struct MachineOptions: Sendable, Equatable, Codable {
     public var cpus: Int = 1
     /// Extra empty disks, sizes in GiB (`/dev/vdb`, `/dev/vdc`, ...).
     public var additionalDisksGiB: [Int] = []
+    /// Extra NICs on user-mode networks of their own (as isolated as the first).
+    public var additionalNICs: Int = 0
 
-    public init(memoryMiB: Int = 1024, cpus: Int = 1, additionalDisksGiB: [Int] = []) {
+    public init(memoryMiB: Int = 1024, cpus: Int = 1, additionalDisksGiB: [Int] = [], additionalNICs: Int = 0) {
         self.memoryMiB = memoryMiB
         self.cpus = cpus
         self.additionalDisksGiB = additionalDisksGiB
+        self.additionalNICs = additionalNICs
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case memoryMiB, cpus, additionalDisksGiB, additionalNICs
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        memoryMiB = try c.decodeIfPresent(Int.self, forKey: .memoryMiB) ?? 1024
+        cpus = try c.decodeIfPresent(Int.self, forKey: .cpus) ?? 1
+        additionalDisksGiB = try c.decodeIfPresent([Int].self, forKey: .additionalDisksGiB) ?? []
+        additionalNICs = try c.decodeIfPresent(Int.self, forKey: .additionalNICs) ?? 0
     }
 }
 

@@ -32,7 +32,9 @@ extension TestRunner {
                 try await self.validate(config, of: RegisteredTest(TestMetadata(name: name, description: "")) { _ in }, in: machineDirectory)
                 activity.begin("booting \(name)-m0 (QEMU start to SSH)")
                 let spec = MachineSpec(id: "\(name)-m0", artifactsDirectory: machineDirectory, config: config,
-                                       memoryMiB: tests.map(self.memoryMiB).max() ?? 1024, vcpus: 1, onStarted: { machines.add($0) })
+                                       memoryMiB: tests.map(self.memoryMiB).max() ?? 1024, vcpus: 1,
+                                       allowOutsideNetwork: tests.contains { $0.metadata.needsInternet },
+                                       onStarted: { machines.add($0) })
                 try await self.platform.withMachine(spec) { machine in
                     self.writeSSHConfig(for: machine.bootReport())
                     activity.begin("checking the health of \(machine.id)")

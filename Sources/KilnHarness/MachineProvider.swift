@@ -34,7 +34,8 @@ struct RunnerMachineProvider: MachineProvider {
         defer { activity.end() }
         let spec = MachineSpec(id: id, artifactsDirectory: machineDirectory, config: rendered,
                                memoryMiB: runner.memoryMiB(of: test), vcpus: test.metadata.machine.cpus,
-                               additionalDisksGiB: test.metadata.machine.additionalDisksGiB,
+                               allowOutsideNetwork: test.metadata.needsInternet, additionalDisksGiB: test.metadata.machine.additionalDisksGiB,
+                                     additionalNICs: test.metadata.machine.additionalNICs,
                                onStarted: { machines.add($0) })
         try await runner.platform.withMachine(spec) { machine in
             activity.end()

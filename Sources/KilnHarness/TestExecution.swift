@@ -59,12 +59,13 @@ extension TestRunner {
             try await validate(machineConfig, of: test, in: machineDirectory)
             specs.append(MachineSpec(id: id, artifactsDirectory: machineDirectory, config: machineConfig,
                                      memoryMiB: memoryMiB(of: test), vcpus: test.metadata.machine.cpus,
-                                     privateNetwork: port, additionalDisksGiB: test.metadata.machine.additionalDisksGiB,
+                                     allowOutsideNetwork: test.metadata.needsInternet, privateNetwork: port, additionalDisksGiB: test.metadata.machine.additionalDisksGiB,
+                                     additionalNICs: test.metadata.machine.additionalNICs,
                                      onStarted: { machines.add($0) }))
         }
         activity.begin("booting \(specs.map(\.id).joined(separator: ", ")) (QEMU start to SSH)")
         let body: @Sendable ([any Machine]) async throws -> Void = { booted in
-            if !test.metadata.flags.skipBaseChecks {
+            if !test.metadata.skipsBaseChecks {
                 for machine in booted {
                     activity.begin("checking the health of \(machine.id)")
                     try await HealthCheck.check(machine)

@@ -16,13 +16,16 @@ public struct MachineSpec: Sendable {
     public var privateNetwork: PrivateNetwork.Port?
     /// Extra empty disks, sizes in GiB.
     public var additionalDisksGiB: [Int]
+    /// Extra NICs, each on an isolated network of its own.
+    public var additionalNICs: Int
     /// Called once the machine's hypervisor runs, before it is ready: whoever reports on the
     /// machine can then read its boot phases even if it never becomes ready.
     public var onStarted: (@Sendable (any Machine) -> Void)?
 
     public init(id: String, artifactsDirectory: String, config: IgnitionConfig, memoryMiB: Int = 1024,
                 vcpus: Int = 2, allowOutsideNetwork: Bool = false, privateNetwork: PrivateNetwork.Port? = nil,
-                additionalDisksGiB: [Int] = [], onStarted: (@Sendable (any Machine) -> Void)? = nil) {
+                additionalDisksGiB: [Int] = [], additionalNICs: Int = 0, onStarted: (@Sendable (any Machine) -> Void)? = nil) {
+        self.additionalNICs = additionalNICs
         self.onStarted = onStarted
         self.privateNetwork = privateNetwork
         self.additionalDisksGiB = additionalDisksGiB

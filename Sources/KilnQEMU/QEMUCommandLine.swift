@@ -25,10 +25,14 @@ public struct QEMUCommandLine: Sendable, Equatable {
     public var privateNetworkMAC: String?
     /// Extra empty raw disks (descriptors 7, 8, ...), sizes in GiB.
     public var additionalDisksGiB: [Int]
+    /// Extra NICs, each on a user-mode network of its own with no host forward.
+    public var additionalNICs: Int
 
     public init(accelerator: Accelerator, memoryMiB: Int, vcpus: Int, firmware: BootImage.Firmware,
                 firmwareCode: String, configPath: String, consolePath: String, sshPort: Int,
-                restrictNetwork: Bool, name: String, privateNetworkMAC: String? = nil, additionalDisksGiB: [Int] = []) {
+                restrictNetwork: Bool, name: String, privateNetworkMAC: String? = nil, additionalDisksGiB: [Int] = [],
+                additionalNICs: Int = 0) {
+        self.additionalNICs = additionalNICs
         self.privateNetworkMAC = privateNetworkMAC
         self.additionalDisksGiB = additionalDisksGiB
         self.accelerator = accelerator
@@ -92,6 +96,12 @@ public struct QEMUCommandLine: Sendable, Equatable {
         if restrictNetwork { netdev += ",restrict=on" }
         // No option ROM: the images boot from disk, and iPXE in the firmware only slows boots.
         args += ["-netdev", netdev, "-device", "virtio-net-pci,netdev=eth0,romfile="]
+        // Each extra NIC on a subnet of its own (10.0.3.0/24, ...): on the first one's subnet the
+        // guest would answer SSH through the wrong NIC.
+        for index in 0..<additionalNICs {
+            args += ["-netdev", "user,id=eth\(index + 1),net=10.0.\(index + 3).0/24" + (restrictNetwork ? ",restrict=on" : "")]
+            args += ["-device", "virtio-net-pci,netdev=eth\(index + 1),romfile="]
+        }
         if let privateNetworkMAC {
             args += ["-netdev", "dgram,id=private,local.type=fd,local.str=\(Descriptor.privateNetwork)"]
             args += ["-device", "virtio-net-pci,netdev=private,mac=\(privateNetworkMAC),romfile="]

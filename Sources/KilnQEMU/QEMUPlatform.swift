@@ -77,7 +77,8 @@ public struct QEMUPlatform: Platform {
                 accelerator: accelerator, memoryMiB: spec.memoryMiB, vcpus: spec.vcpus, firmware: image.firmware,
                 firmwareCode: firmware?.code ?? "", configPath: configPath, consolePath: "\(dir)/console.txt",
                 sshPort: port, restrictNetwork: !spec.allowOutsideNetwork, name: "kiln-\(spec.id)",
-                privateNetworkMAC: spec.privateNetwork?.macAddress, additionalDisksGiB: spec.additionalDisksGiB)
+                privateNetworkMAC: spec.privateNetwork?.macAddress, additionalDisksGiB: spec.additionalDisksGiB,
+                additionalNICs: spec.additionalNICs)
             try (commandLine.rendered(executable: qemu) + "\n").write(toFile: "\(dir)/qemu-argv.txt", atomically: true, encoding: .utf8)
             var pair: [Int32] = [-1, -1]
             let pairError = kiln_socketpair(&pair)

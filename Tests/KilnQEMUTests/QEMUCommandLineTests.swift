@@ -29,6 +29,15 @@ struct QEMUCommandLineTests {
         #expect(Fixtures.compareGolden(text, "qemu-argv/uefi-tcg.txt") == nil)
     }
 
+    /// A machine of a multi-machine test with extra disks and NICs: descriptors 6 and 7, 8.
+    @Test func clusterMachineWithExtrasMatchesGolden() {
+        var line = Self.uefi
+        line.privateNetworkMAC = "52:54:00:77:1a:01"
+        line.additionalDisksGiB = [2, 4]
+        line.additionalNICs = 1
+        #expect(Fixtures.compareGolden(Self.golden(line.arguments), "qemu-argv/uefi-tcg-cluster-extras.txt") == nil)
+    }
+
     @Test func biosKVMMatchesGolden() {
         var line = Self.uefi
         line.accelerator = .kvm
