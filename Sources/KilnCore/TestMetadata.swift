@@ -167,16 +167,25 @@ public struct MachineOptions: Sendable, Equatable, Codable {
     public var additionalDisksGiB: [Int] = []
     /// Extra NICs on user-mode networks of their own (as isolated as the first).
     public var additionalNICs: Int = 0
+    /// Kernel arguments the machines must boot with, given to Ignition as
+    /// `kernelArguments.shouldExist` (spec 3.3.0 and later; Ignition sets them and reboots, as
+    /// Fedora CoreOS does for kola's `appendKernelArgs`).
+    public var kernelArguments: [String] = []
+    /// `uefi` or `bios` instead of the build's own firmware; nil keeps the build's.
+    public var firmware: String?
 
-    public init(memoryMiB: Int = 1024, cpus: Int = 1, additionalDisksGiB: [Int] = [], additionalNICs: Int = 0) {
+    public init(memoryMiB: Int = 1024, cpus: Int = 1, additionalDisksGiB: [Int] = [], additionalNICs: Int = 0,
+                kernelArguments: [String] = [], firmware: String? = nil) {
         self.memoryMiB = memoryMiB
         self.cpus = cpus
         self.additionalDisksGiB = additionalDisksGiB
         self.additionalNICs = additionalNICs
+        self.kernelArguments = kernelArguments
+        self.firmware = firmware
     }
 
     enum CodingKeys: String, CodingKey {
-        case memoryMiB, cpus, additionalDisksGiB, additionalNICs
+        case memoryMiB, cpus, additionalDisksGiB, additionalNICs, kernelArguments, firmware
     }
 
     public init(from decoder: any Decoder) throws {
@@ -185,6 +194,18 @@ public struct MachineOptions: Sendable, Equatable, Codable {
         cpus = try c.decodeIfPresent(Int.self, forKey: .cpus) ?? 1
         additionalDisksGiB = try c.decodeIfPresent([Int].self, forKey: .additionalDisksGiB) ?? []
         additionalNICs = try c.decodeIfPresent(Int.self, forKey: .additionalNICs) ?? 0
+        kernelArguments = try c.decodeIfPresent([String].self, forKey: .kernelArguments) ?? []
+        firmware = try c.decodeIfPresent(String.self, forKey: .firmware)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(memoryMiB, forKey: .memoryMiB)
+        try c.encode(cpus, forKey: .cpus)
+        try c.encode(additionalDisksGiB, forKey: .additionalDisksGiB)
+        try c.encode(additionalNICs, forKey: .additionalNICs)
+        try c.encode(kernelArguments, forKey: .kernelArguments)
+        try c.encode(firmware, forKey: .firmware)
     }
 }
 

@@ -22,10 +22,24 @@ public struct MachineConfigRenderer: Sendable {
     /// spec the image's Ignition accepts when it is newer (or refused, naming the field that
     /// spec lacks).
     /// Without `addingKey` (a test's `noSSHKey` flag), the config gets no key from Kiln.
-    public func render(_ config: IgnitionConfig?, testName: String, addingKey: Bool = true) throws(ConfigError) -> IgnitionConfig {
+    /// `kernelArguments` (the test's machine option) go to Ignition's `kernelArguments.shouldExist`.
+    public func render(_ config: IgnitionConfig?, testName: String, addingKey: Bool = true,
+                       kernelArguments: [String] = []) throws(ConfigError) -> IgnitionConfig {
         var combined = config ?? .empty(version: defaultVersion)
         for (extra, _) in appended {
             combined = combined.merged(with: extra)
+        }
+        if !kernelArguments.isEmpty {
+            let version = max(combined.version, .v3_3)
+            let fragment = JSONValue.object([
+                JSONMember(key: "ignition", value: .object([JSONMember(key: "version", value: .string(version.description))])),
+                JSONMember(key: "kernelArguments", value: .object([
+                    JSONMember(key: "shouldExist", value: .array(kernelArguments.map(JSONValue.string)))
+                ])),
+            ])
+            // The fragment is a valid config of spec 3.3.0 or later.
+            combined = try combined.converted(to: version, source: "config of \(testName)")
+                .merged(with: try! IgnitionConfig(json: fragment, source: "kernel arguments of \(testName)"))  // swiftlint:disable:this force_try
         }
         if addingKey {
             combined = combined.addingSSHAuthorizedKeys([sshPublicKey], forUser: image.loginUser)

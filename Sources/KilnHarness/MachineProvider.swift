@@ -28,7 +28,8 @@ struct RunnerMachineProvider: MachineProvider {
         let id = "\(test.metadata.name)-x\(index)"
         let machineDirectory = "\(directory)/x\(index)"
         try ArtifactDirectory.create(machineDirectory)
-        let rendered = try runner.renderer.render(config, testName: test.metadata.name, addingKey: !test.metadata.flags.noSSHKey)
+        let rendered = try runner.renderer.render(config, testName: test.metadata.name, addingKey: !test.metadata.flags.noSSHKey,
+                                                  kernelArguments: test.metadata.machine.kernelArguments)
         try await runner.validate(rendered, of: test, in: machineDirectory)
         activity.begin("booting \(id) (QEMU start to SSH)")
         defer { activity.end() }
@@ -36,6 +37,7 @@ struct RunnerMachineProvider: MachineProvider {
                                memoryMiB: runner.memoryMiB(of: test), vcpus: test.metadata.machine.cpus,
                                allowOutsideNetwork: test.metadata.needsInternet, additionalDisksGiB: test.metadata.machine.additionalDisksGiB,
                                      additionalNICs: test.metadata.machine.additionalNICs,
+                                     firmware: test.metadata.machine.firmware.flatMap(BootImage.Firmware.init(rawValue:)),
                                onStarted: { machines.add($0) })
         try await runner.platform.withMachine(spec) { machine in
             activity.end()

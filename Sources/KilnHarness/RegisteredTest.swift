@@ -53,6 +53,9 @@ public struct TestRegistry: Sendable {
             if metadata.machine.memoryMiB < 256 || metadata.machine.cpus < 1 {
                 throw fail("asks for \(metadata.machine.memoryMiB) MiB and \(metadata.machine.cpus) vCPUs; at least 256 MiB and 1 vCPU")
             }
+            if let firmware = metadata.machine.firmware, !["uefi", "bios"].contains(firmware) {
+                throw fail("asks for firmware '\(firmware)'; uefi or bios")
+            }
             if !metadata.exclusive,
                 metadata.clusterSize != 1 || metadata.machine != MachineOptions() || metadata.flags.noSSHKey
                     || metadata.flags.allowConfigWarnings

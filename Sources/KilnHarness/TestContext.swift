@@ -20,7 +20,8 @@ public final class TestContext: Sendable {
     private let failedSubtests = Mutex<[String]>([])
 
     init(testName: String, artifactsDirectory: String, machines: [any Machine], activity: Activity,
-         attempt: Int = 1, privateAddresses: [String] = [], failFast: Bool = false, provider: (any MachineProvider)? = nil) {
+         attempt: Int = 1, privateAddresses: [String] = [], failFast: Bool = false, provider: (any MachineProvider)? = nil,
+         checksHealth: Bool = true) {
         self.provider = provider
         self.testName = testName
         self.artifactsDirectory = artifactsDirectory
@@ -28,7 +29,7 @@ public final class TestContext: Sendable {
         self.attempt = attempt
         self.privateAddresses = privateAddresses
         self.failFast = failFast
-        self.machines = machines.map { TrackedMachine(base: $0, activity: activity) }
+        self.machines = machines.map { TrackedMachine(base: $0, activity: activity, checksHealth: checksHealth) }
     }
 
     /// Runs a named part of the test. Its failure is logged and fails the test; with the test's
@@ -133,6 +134,7 @@ final class Activity: Sendable {
 struct TrackedMachine: Machine {
     let base: any Machine
     let activity: Activity
+    var checksHealth = true
 
     var id: String { base.id }
     var artifactsDirectory: String { base.artifactsDirectory }
@@ -145,11 +147,17 @@ struct TrackedMachine: Machine {
         return result
     }
 
+    /// Returns when a new boot answers over SSH and, unless the test skips base checks, the
+    /// machine passed the health check again.
     func reboot() async throws {
         activity.begin("rebooting \(id)")
         defer { activity.end() }
         try await base.reboot()
         activity.log("\(id) rebooted")
+        if checksHealth {
+            activity.begin("checking the health of \(id) after its reboot")
+            try await HealthCheck.check(base)
+        }
     }
 
     func bootReport() -> MachineReport { base.bootReport() }

@@ -19,7 +19,8 @@ extension TestRunner {
         } else {
             do {
                 try ArtifactDirectory.create(directory)
-                let config = try renderer.render(test.config, testName: name, addingKey: !test.metadata.flags.noSSHKey)
+                let config = try renderer.render(test.config, testName: name, addingKey: !test.metadata.flags.noSSHKey,
+                                                 kernelArguments: test.metadata.machine.kernelArguments)
                 let (result, task) = await withDeadline(test.metadata.timeout) {
                     try await self.bootAndRun(test, config: config, directory: directory, activity: activity,
                                               machines: machines, attempt: attempt)
@@ -61,6 +62,7 @@ extension TestRunner {
                                      memoryMiB: memoryMiB(of: test), vcpus: test.metadata.machine.cpus,
                                      allowOutsideNetwork: test.metadata.needsInternet, privateNetwork: port, additionalDisksGiB: test.metadata.machine.additionalDisksGiB,
                                      additionalNICs: test.metadata.machine.additionalNICs,
+                                     firmware: test.metadata.machine.firmware.flatMap(BootImage.Firmware.init(rawValue:)),
                                      onStarted: { machines.add($0) }))
         }
         activity.begin("booting \(specs.map(\.id).joined(separator: ", ")) (QEMU start to SSH)")
@@ -76,7 +78,8 @@ extension TestRunner {
                                                  activity: activity)
             let context = TestContext(testName: name, artifactsDirectory: directory, machines: booted, activity: activity,
                                       attempt: attempt, privateAddresses: network?.ports.map(\.address) ?? [],
-                                      failFast: test.metadata.flags.failFast, provider: provider)
+                                      failFast: test.metadata.flags.failFast, provider: provider,
+                                      checksHealth: !test.metadata.skipsBaseChecks)
             try await test.body(context)
             try context.throwIfSubtestsFailed()
         }

@@ -18,14 +18,18 @@ public struct MachineSpec: Sendable {
     public var additionalDisksGiB: [Int]
     /// Extra NICs, each on an isolated network of its own.
     public var additionalNICs: Int
+    /// Firmware instead of the image's own; nil keeps the image's.
+    public var firmware: BootImage.Firmware?
     /// Called once the machine's hypervisor runs, before it is ready: whoever reports on the
     /// machine can then read its boot phases even if it never becomes ready.
     public var onStarted: (@Sendable (any Machine) -> Void)?
 
     public init(id: String, artifactsDirectory: String, config: IgnitionConfig, memoryMiB: Int = 1024,
                 vcpus: Int = 2, allowOutsideNetwork: Bool = false, privateNetwork: PrivateNetwork.Port? = nil,
-                additionalDisksGiB: [Int] = [], additionalNICs: Int = 0, onStarted: (@Sendable (any Machine) -> Void)? = nil) {
+                additionalDisksGiB: [Int] = [], additionalNICs: Int = 0, firmware: BootImage.Firmware? = nil,
+                onStarted: (@Sendable (any Machine) -> Void)? = nil) {
         self.additionalNICs = additionalNICs
+        self.firmware = firmware
         self.onStarted = onStarted
         self.privateNetwork = privateNetwork
         self.additionalDisksGiB = additionalDisksGiB

@@ -68,14 +68,23 @@ public struct QEMUPlatform: Platform {
         let dir = spec.artifactsDirectory
         let configPath = "\(dir)/config.ign"
         try Data(spec.config.rendered.utf8).write(to: URL(fileURLWithPath: configPath))
-        let disks = try await MachineDisks(image: image.path, firmware: firmware, directory: dir, machine: spec.id,
+        let bootFirmware = spec.firmware ?? image.firmware
+        var uefi = firmware
+        if bootFirmware == .uefi, uefi == nil {
+            guard let found = UEFIFirmware.find() else {
+                throw MachineError.setupFailed(machine: spec.id, "UEFI was asked for but no OVMF firmware is installed (harness/setup installs ovmf)")
+            }
+            uefi = found
+        }
+        if bootFirmware == .bios { uefi = nil }
+        let disks = try await MachineDisks(image: image.path, firmware: uefi, directory: dir, machine: spec.id,
                                            additionalGiB: spec.additionalDisksGiB)
         defer { disks.release() }
         for attempt in 1...3 {
             let port = try freeLoopbackPort()
             let commandLine = QEMUCommandLine(
-                accelerator: accelerator, memoryMiB: spec.memoryMiB, vcpus: spec.vcpus, firmware: image.firmware,
-                firmwareCode: firmware?.code ?? "", configPath: configPath, consolePath: "\(dir)/console.txt",
+                accelerator: accelerator, memoryMiB: spec.memoryMiB, vcpus: spec.vcpus, firmware: bootFirmware,
+                firmwareCode: uefi?.code ?? "", configPath: configPath, consolePath: "\(dir)/console.txt",
                 sshPort: port, restrictNetwork: !spec.allowOutsideNetwork, name: "kiln-\(spec.id)",
                 privateNetworkMAC: spec.privateNetwork?.macAddress, additionalDisksGiB: spec.additionalDisksGiB,
                 additionalNICs: spec.additionalNICs)

@@ -37,6 +37,12 @@ struct RegistryTests {
         }
     }
 
+    @Test func firmwareMustBeUEFIOrBIOS() {
+        #expect(throws: RegistryError.self) {
+            try TestRegistry([RegisteredTest(TestMetadata(name: "f", description: "", machine: MachineOptions(firmware: "coreboot"))) { _ in }])
+        }
+    }
+
     @Test func multiplyNamesCopiesAsKolaDoes() {
         let test = RegisteredTest(TestMetadata(name: "race", description: "")) { _ in }
         #expect(test.multiplied(3).map(\.metadata.name) == ["race0", "race1", "race2"])
@@ -91,5 +97,19 @@ struct MachineConfigRendererTests {
         #expect(rendered.json["passwd"]?.serialized() == #"{"users":[{"name":"core","sshAuthorizedKeys":["k"]}]}"#)
         // Every machine streams its journal to the host.
         #expect(rendered.json["systemd"]?["units"]?.arrayValue?.first?["name"] == "kiln-journal-stream.service")
+    }
+
+    @Test func kernelArgumentsGoToIgnitionFromSpec330() throws {
+        let config = try IgnitionConfig(parsing: #"{"ignition":{"version":"3.1.0"}}"#, source: "t")
+        let rendered = try MachineConfigRenderer(image: image, sshPublicKey: "k").render(config, testName: "t",
+                                                                                          kernelArguments: ["mitigations=off"])
+        #expect(rendered.version == IgnitionSpecVersion("3.3.0"))
+        #expect(rendered.json["kernelArguments"]?["shouldExist"] == ["mitigations=off"])
+        let old = BootImage(path: "/x", firmware: .uefi, loginUser: "core", ignitionSpecMax: IgnitionSpecVersion("3.2.0"))
+        #expect {
+            try MachineConfigRenderer(image: old, sshPublicKey: "k").render(config, testName: "t", kernelArguments: ["a"])
+        } throws: { error in
+            (error as? ConfigError)?.path == "$.kernelArguments"
+        }
     }
 }
