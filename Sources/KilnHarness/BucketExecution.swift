@@ -97,8 +97,8 @@ extension TestRunner {
             ending = TestEnding(outcome: .fail, error: "\(error)")
         }
         let log = writeLog(activity: activity, error: ending.error, directory: directory)
-        let report = TestReport(name: name, result: ending.outcome, duration: ContinuousClock.now - started, error: ending.error,
-                                output: log, machines: [])
+        let report = markingKnownFailure(TestReport(name: name, result: ending.outcome, duration: ContinuousClock.now - started,
+                                                    error: ending.error, output: log, machines: []))
         observer?.testFinished(report)
         return report
     }

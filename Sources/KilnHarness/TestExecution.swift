@@ -35,8 +35,9 @@ extension TestRunner {
                                       warningOnly: options.consoleChecksWarnOnly)
         ending.apply(findings)
         let log = writeLog(activity: activity, error: ending.error, directory: directory)
-        let report = TestReport(name: name, result: ending.outcome, duration: ContinuousClock.now - started, error: ending.error,
-                                output: log, machines: relativized(machineReports), attempts: attempt, findings: findings)
+        let report = markingKnownFailure(TestReport(
+            name: name, result: ending.outcome, duration: ContinuousClock.now - started, error: ending.error,
+            output: log, machines: relativized(machineReports), attempts: attempt, findings: findings))
         observer?.testFinished(report)
         return report
     }

@@ -91,13 +91,16 @@ public struct TestRunner: Sendable {
             }
         }
         let order = Dictionary(uniqueKeysWithValues: tests.enumerated().map { ($0.element.metadata.name, $0.offset) })
-        return reports.map { report -> TestReport in
-            guard let tracker = options.knownFailures[report.name], [.fail, .timeout].contains(report.result) else { return report }
-            var known = report
-            known.result = .warn
-            known.tracker = tracker
-            return known
-        }.sorted { (order[$0.name] ?? -1) < (order[$1.name] ?? -1) }
+        return reports.map(markingKnownFailure).sorted { (order[$0.name] ?? -1) < (order[$1.name] ?? -1) }
+    }
+
+    /// A failure the denylist expects (`warn: true`) is `WARN`, with the entry's tracker.
+    func markingKnownFailure(_ report: TestReport) -> TestReport {
+        guard let tracker = options.knownFailures[report.name], [.fail, .timeout].contains(report.result) else { return report }
+        var known = report
+        known.result = .warn
+        known.tracker = tracker
+        return known
     }
 
     /// The report of a test run twice: FLAKE when the rerun passed, else the rerun's failure.
