@@ -11,15 +11,30 @@ struct ListCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
+    @Option(name: [.customShort("E"), .customLong("exttest")],
+            help: "Also list the external tests (scripts run in the guest) under this directory, as [NAME=]DIR. Repeatable.")
+    var externalDirectories: [String] = []
+
     func run() async throws {
         let registry = try BuiltinTests.registry()
+        var metadata = registry.metadata
+        for directory in externalDirectories {
+            do {
+                let found = try ExternalTestDiscovery(directory)
+                for warning in found.warnings { FileHandle.standardError.write(Data("kiln: warning: \(warning)\n".utf8)) }
+                metadata += found.tests.map(\.testMetadata)
+            } catch {
+                FileHandle.standardError.write(Data("kiln: error: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(registry.metadata), as: UTF8.self))
+            print(String(decoding: try encoder.encode(metadata), as: UTF8.self))
             return
         }
-        let rows = [["NAME", "MACHINES", "MEMORY", "TIMEOUT", "TAGS", "DESCRIPTION"]] + registry.metadata.map { test in
+        let rows = [["NAME", "MACHINES", "MEMORY", "TIMEOUT", "TAGS", "DESCRIPTION"]] + metadata.map { test in
             [test.name, test.clusterSize == 0 ? "own" : test.exclusive ? "\(test.clusterSize)" : "shared",
              "\(test.machine.memoryMiB)M", "\(Int(test.timeout.seconds))s",
              (test.tags + (test.requiredTag.map { ["requires:\($0)"] } ?? [])).joined(separator: ","), test.description]

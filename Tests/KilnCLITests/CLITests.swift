@@ -81,4 +81,15 @@ struct CLITests {
         #expect(status == .exited(2))
         #expect(stderr.contains("/nonexistent: not a directory (--files-dir)"))
     }
+
+    @Test func listShowsExternalTestsAndRefusesAMalformedHeader() async throws {
+        let (status, stdout, stderr) = try await kiln(["list", "-E", "config=" + Fixtures.path("external/fcos-config")])
+        #expect(status == .exited(0))
+        #expect(stdout.contains("ext.config.reboot         1         4096M   900s     platform-independent,reprovision,external  Reboot twice and check state survives."))
+        #expect(stderr.contains("helper-notes starts with #! but is not executable"))
+        let bad = Fixtures.path("external/bad")
+        let (badStatus, _, badErr) = try await kiln(["list", "-E", bad])
+        #expect(badStatus == .exited(2))
+        #expect(badErr == "kiln: error: \(bad)/typo:5:6 (timeoutMinutes): unknown key timeoutMinutes\n")
+    }
 }
