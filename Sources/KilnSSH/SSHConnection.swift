@@ -79,6 +79,23 @@ public final class SSHConnection: Sendable {
         }
     }
 
+    /// Writes `bytes` to `path` on the server over SFTP, created or truncated with `mode`.
+    /// The file must be in a directory the login user may write; task cancellation and
+    /// `timeout` end it as they end `exec`.
+    public func upload(_ bytes: [UInt8], to path: String, mode: Int32 = 0o644, timeout: Duration) async throws {
+        let limit = OperationLimit(operation: "upload of \(path)", timeout: timeout)
+        let session = self.session
+        do {
+            try await withTaskCancellationHandler {
+                try await thread.run { try session.upload(bytes, to: path, mode: mode, limit: limit) }
+            } onCancel: {
+                limit.cancel()
+            }
+        } catch is DedicatedThread.Stopped {
+            throw SSHError.closed
+        }
+    }
+
     /// Says goodbye to the server and frees the session. Further calls throw `SSHError.closed`.
     public func close() async {
         let session = self.session

@@ -5,7 +5,7 @@ import KilnPlatform
 /// The libssh2 session and its socket. Every method runs on the owning connection's thread,
 /// which is what makes the unchecked `Sendable` sound.
 final class SessionBox: @unchecked Sendable {
-    private var session: OpaquePointer?
+    private(set) var session: OpaquePointer?
     private let socket: TCPSocket
     private(set) var hostKey = ""
 
@@ -78,7 +78,7 @@ final class SessionBox: @unchecked Sendable {
 
     /// Calls `call` until it stops saying EAGAIN; a negative result is an error.
     @discardableResult
-    private func retry<T: BinaryInteger>(_ operation: String, _ limit: OperationLimit,
+    func retry<T: BinaryInteger>(_ operation: String, _ limit: OperationLimit,
                                          _ call: () -> T) throws(SSHError) -> T {
         while true {
             let rc = call()
@@ -92,7 +92,7 @@ final class SessionBox: @unchecked Sendable {
     }
 
     /// Calls `call` until it returns a pointer or fails with something other than EAGAIN.
-    private func retryPointer(_ operation: String, _ limit: OperationLimit,
+    func retryPointer(_ operation: String, _ limit: OperationLimit,
                               _ call: () -> OpaquePointer?) throws(SSHError) -> OpaquePointer {
         guard let session else { throw .closed }
         while true {

@@ -44,6 +44,7 @@ public final class LoopbackSSHServer: Sendable {
                     PasswordAuthentication no
                     KbdInteractiveAuthentication no
                     PermitRootLogin prohibit-password
+                    Subsystem sftp internal-sftp
                     LogLevel VERBOSE
                     """
                 try config.write(toFile: "\(directory)/sshd_config", atomically: true, encoding: .utf8)

@@ -32,6 +32,25 @@ struct SSHConnectionTests {
         await server.stop()
     }
 
+    /// SFTP through libssh2: a file of 300 KB (several write calls) arrives whole with its mode,
+    /// and a path the user cannot write is an error naming it.
+    @Test func uploadWritesTheFileWithItsMode() async throws {
+        try await withServer { _, ssh in
+            let path = NSTemporaryDirectory() + "kiln-upload-\(UUID().uuidString)"
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let bytes = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+            try await ssh.upload(bytes, to: path, mode: 0o750, timeout: .seconds(30))
+            #expect(FileManager.default.contents(atPath: path).map(Array.init) == bytes)
+            let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+            #expect(mode == 0o750)
+            await #expect(throws: SSHError.self) {
+                try await ssh.upload([1], to: "/nonexistent-dir/file", timeout: .seconds(30))
+            }
+            // The connection still runs commands after a failed upload.
+            #expect(try await ssh.exec("echo still", timeout: .seconds(30)).stdoutText == "still\n")
+        }
+    }
+
     @Test func execSeparatesStdoutStderrAndExitStatus() async throws {
         try await withServer { server, ssh in
             #expect(ssh.hostKey == server.hostKey)
