@@ -69,33 +69,14 @@ public struct IgnitionConfig: Sendable, Equatable {
         return try! IgnitionConfig(json: json, source: "<empty>")  // swiftlint:disable:this force_try
     }
 
-    /// Checks that a guest whose Ignition accepts at most `maximum` can read this config.
-    public func checkSupported(byGuestAcceptingAtMost maximum: IgnitionSpecVersion, source: String) throws(ConfigError) {
-        if version > maximum {
-            throw ConfigError(source: source, position: nil, path: "$.ignition.version",
-                              message: "config version \(version) is newer than the build's Ignition accepts (at most \(maximum))")
-        }
-    }
-
     /// Returns this config with `keys` added to `sshAuthorizedKeys` of `user` in `passwd.users`
-    /// (creating the user entry or the section as needed, keeping keys already there).
+    /// (creating the user entry or the section as needed, keeping keys already there): a merge
+    /// by Ignition's rules, where users are keyed by name and keys are a set.
     public func addingSSHAuthorizedKeys(_ keys: [String], forUser user: String) -> IgnitionConfig {
-        var copy = self
-        let passwd = json["passwd"] ?? .object([])
-        var users = passwd["users"]?.arrayValue ?? []
-        let newKeys = keys.map(JSONValue.string)
-        if let index = users.firstIndex(where: { $0["name"]?.stringValue == user }) {
-            let existing = users[index]["sshAuthorizedKeys"]?.arrayValue ?? []
-            let merged = existing + newKeys.filter { !existing.contains($0) }
-            users[index] = users[index].setting("sshAuthorizedKeys", to: .array(merged))
-        } else {
-            users.append(.object([
-                JSONMember(key: "name", value: .string(user)),
-                JSONMember(key: "sshAuthorizedKeys", value: .array(newKeys)),
-            ]))
-        }
-        copy.json = json.setting("passwd", to: passwd.setting("users", to: .array(users)))
-        return copy
+        merged(withSections: [JSONMember(key: "passwd", value: .object([JSONMember(key: "users", value: .array([.object([
+            JSONMember(key: "name", value: .string(user)),
+            JSONMember(key: "sshAuthorizedKeys", value: .array(keys.map(JSONValue.string))),
+        ])]))]))])
     }
 
     /// The config as compact JSON, as it is handed to the guest.

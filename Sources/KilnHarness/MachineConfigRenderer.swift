@@ -30,16 +30,11 @@ public struct MachineConfigRenderer: Sendable {
             combined = combined.merged(with: extra)
         }
         if !kernelArguments.isEmpty {
-            let version = max(combined.version, .v3_3)
-            let fragment = JSONValue.object([
-                JSONMember(key: "ignition", value: .object([JSONMember(key: "version", value: .string(version.description))])),
-                JSONMember(key: "kernelArguments", value: .object([
+            // kernelArguments came in spec 3.3.0.
+            combined = try combined.converted(to: max(combined.version, .v3_3), source: "config of \(testName)")
+                .merged(withSections: [JSONMember(key: "kernelArguments", value: .object([
                     JSONMember(key: "shouldExist", value: .array(kernelArguments.map(JSONValue.string)))
-                ])),
-            ])
-            // The fragment is a valid config of spec 3.3.0 or later.
-            combined = try combined.converted(to: version, source: "config of \(testName)")
-                .merged(with: try! IgnitionConfig(json: fragment, source: "kernel arguments of \(testName)"))  // swiftlint:disable:this force_try
+                ]))])
         }
         if addingKey {
             combined = combined.addingSSHAuthorizedKeys([sshPublicKey], forUser: image.loginUser)
@@ -63,12 +58,9 @@ public struct MachineConfigRenderer: Sendable {
                 JSONMember(key: "source", value: .string(makeDataURL(Array(PrivateNetwork.networkdUnit(for: port).utf8))))
             ])),
         ])
-        let fragment = JSONValue.object([
-            JSONMember(key: "ignition", value: .object([JSONMember(key: "version", value: .string(config.version.description))])),
+        return config.merged(withSections: [
             JSONMember(key: "storage", value: .object([JSONMember(key: "files", value: .array([unit]))])),
         ])
-        // The fragment is a valid config of the same version.
-        return config.merged(with: try! IgnitionConfig(json: fragment, source: "private network"))  // swiftlint:disable:this force_try
     }
 
     /// The newest stable spec the image accepts (3.3.0 when it does not say).

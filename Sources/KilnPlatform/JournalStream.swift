@@ -28,15 +28,12 @@ public enum JournalStream {
 
     /// `config` with the unit added (enabled).
     public static func adding(to config: IgnitionConfig) -> IgnitionConfig {
-        let fragment = JSONValue.object([
-            JSONMember(key: "ignition", value: .object([JSONMember(key: "version", value: .string(config.version.description))])),
+        config.merged(withSections: [
             JSONMember(key: "systemd", value: .object([JSONMember(key: "units", value: .array([.object([
                 JSONMember(key: "name", value: .string(unitName)),
                 JSONMember(key: "enabled", value: true),
                 JSONMember(key: "contents", value: .string(unitContents)),
             ])]))])),
         ])
-        // The fragment is a valid config of the same version.
-        return config.merged(with: try! IgnitionConfig(json: fragment, source: "journal stream"))  // swiftlint:disable:this force_try
     }
 }

@@ -43,14 +43,6 @@ struct IgnitionConfigTests {
         #expect(keyed.rendered == #"{"ignition":{"version":"3.3.0"},"passwd":{"users":[{"name":"core","sshAuthorizedKeys":["ssh-ed25519 K"]}]}}"#)
     }
 
-    @Test func refusesAVersionNewerThanTheGuestAccepts() throws {
-        let config = try IgnitionConfig(parsing: #"{"ignition": {"version": "3.4.0"}}"#, source: "a.ign")
-        #expect(throws: ConfigError.self) {
-            try config.checkSupported(byGuestAcceptingAtMost: IgnitionSpecVersion("3.4.0-experimental")!, source: "a.ign")
-        }
-        try config.checkSupported(byGuestAcceptingAtMost: IgnitionSpecVersion("3.5.0")!, source: "a.ign")
-    }
-
     @Test func specVersionsOrderExperimentalBetweenReleases() {
         let v = { IgnitionSpecVersion($0)! }
         #expect(v("3.3.0") < v("3.4.0-experimental"))

@@ -133,4 +133,14 @@ extension IgnitionConfig {
         // The merge of two configs with valid versions has a valid version.
         try! IgnitionConfig(json: IgnitionMerge.merge(json, child.json), source: "<merged>")  // swiftlint:disable:this force_try
     }
+
+    /// This config with top-level `sections` (such as `storage` or `systemd`) merged in as a
+    /// child config of the same version, for the edits Kiln makes.
+    public func merged(withSections sections: [JSONMember]) -> IgnitionConfig {
+        let child = JSONValue.object([JSONMember(key: "ignition", value: .object([
+            JSONMember(key: "version", value: .string(version.description))
+        ]))] + sections)
+        // Same version as this config, so the merge has a valid version.
+        return try! IgnitionConfig(json: IgnitionMerge.merge(json, child), source: "<merged>")  // swiftlint:disable:this force_try
+    }
 }
