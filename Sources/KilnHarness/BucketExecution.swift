@@ -29,7 +29,7 @@ extension TestRunner {
             let (result, task) = await withDeadline(budget) {
                 let machineDirectory = "\(directory)/m0"
                 try ArtifactDirectory.create(machineDirectory)
-                try await self.validate(config, of: RegisteredTest(TestMetadata(name: name, description: "")) { _ in }, in: machineDirectory)
+                try await self.validate(config, of: name, allowingWarnings: false, in: machineDirectory)
                 activity.begin("booting \(name)-m0 (QEMU start to SSH)")
                 let spec = MachineSpec(id: "\(name)-m0", artifactsDirectory: machineDirectory, config: config,
                                        memoryMiB: tests.map(self.memoryMiB).max() ?? 1024, vcpus: 1,
@@ -62,9 +62,9 @@ extension TestRunner {
         observer?.testFinished(wrapper)
         var reports = members.withLock { $0 }
         for test in tests where !reports.contains(where: { $0.name == test.metadata.name }) {
-            let report = TestReport(name: test.metadata.name, result: .fail, duration: .zero,
-                                    error: "not run: the shared machine \(name) failed (\(ending.error ?? "unknown"))",
-                                    output: "", machines: relative)
+            let report = markingKnownFailure(TestReport(
+                name: test.metadata.name, result: .fail, duration: .zero,
+                error: "not run: the shared machine \(name) failed (\(ending.error ?? "unknown"))", output: "", machines: relative))
             observer?.testFinished(report)
             reports.append(report)
         }

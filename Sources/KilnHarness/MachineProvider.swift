@@ -28,17 +28,12 @@ struct RunnerMachineProvider: MachineProvider {
         let id = "\(test.metadata.name)-x\(index)"
         let machineDirectory = "\(directory)/x\(index)"
         try ArtifactDirectory.create(machineDirectory)
-        let rendered = try runner.renderer.render(config, testName: test.metadata.name, addingKey: !test.metadata.flags.noSSHKey,
-                                                  kernelArguments: test.metadata.machine.kernelArguments)
-        try await runner.validate(rendered, of: test, in: machineDirectory)
+        let rendered = try runner.renderedConfig(config, of: test)
+        try await runner.validate(rendered, of: test.metadata.name, allowingWarnings: test.metadata.flags.allowConfigWarnings,
+                                  in: machineDirectory)
         activity.begin("booting \(id) (QEMU start to SSH)")
         defer { activity.end() }
-        let spec = MachineSpec(id: id, artifactsDirectory: machineDirectory, config: rendered,
-                               memoryMiB: runner.memoryMiB(of: test), vcpus: test.metadata.machine.cpus,
-                               allowOutsideNetwork: test.metadata.needsInternet, additionalDisksGiB: test.metadata.machine.additionalDisksGiB,
-                                     additionalNICs: test.metadata.machine.additionalNICs,
-                                     firmware: test.metadata.machine.firmware.flatMap(BootImage.Firmware.init(rawValue:)),
-                               onStarted: { machines.add($0) })
+        let spec = runner.machineSpec(id: id, directory: machineDirectory, config: rendered, of: test, machines: machines)
         try await runner.platform.withMachine(spec) { machine in
             activity.end()
             try await body(TrackedMachine(base: machine, activity: activity))

@@ -74,22 +74,23 @@ public final class ResourceBudget: Sendable {
                 state.withLock { $0.waiters.append(Waiter(id: id, request: request, continuation: continuation)) }
                 // Cancelled before the waiter was queued: the handler found nothing to cancel.
                 if Task.isCancelled {
-                    let waiter = state.withLock { state -> Waiter? in
-                        guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
-                        return state.waiters.remove(at: index)
-                    }
-                    waiter?.continuation.resume(throwing: CancellationError())
+                    cancelWaiter(id)
                     return
                 }
                 grantWhatFits()
             }
         } onCancel: {
-            let waiter = state.withLock { state -> Waiter? in
-                guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
-                return state.waiters.remove(at: index)
-            }
-            waiter?.continuation.resume(throwing: CancellationError())
+            cancelWaiter(id)
         }
+    }
+
+    /// Removes the waiter `id`, if it still waits, and ends its wait with `CancellationError`.
+    private func cancelWaiter(_ id: Int) {
+        let waiter = state.withLock { state -> Waiter? in
+            guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+            return state.waiters.remove(at: index)
+        }
+        waiter?.continuation.resume(throwing: CancellationError())
     }
 
     /// Gives back what `reserve` took.

@@ -19,8 +19,7 @@ extension TestRunner {
         } else {
             do {
                 try ArtifactDirectory.create(directory)
-                let config = try renderer.render(test.config, testName: name, addingKey: !test.metadata.flags.noSSHKey,
-                                                 kernelArguments: test.metadata.machine.kernelArguments)
+                let config = try renderedConfig(test.config, of: test)
                 let (result, task) = await withDeadline(test.metadata.timeout) {
                     try await self.bootAndRun(test, config: config, directory: directory, activity: activity,
                                               machines: machines, attempt: attempt)
@@ -58,13 +57,10 @@ extension TestRunner {
             let port = network?.ports[index]
             var machineConfig = config
             if let port { machineConfig = renderer.addingPrivateNetwork(port, to: config) }
-            try await validate(machineConfig, of: test, in: machineDirectory)
-            specs.append(MachineSpec(id: id, artifactsDirectory: machineDirectory, config: machineConfig,
-                                     memoryMiB: memoryMiB(of: test), vcpus: test.metadata.machine.cpus,
-                                     allowOutsideNetwork: test.metadata.needsInternet, privateNetwork: port, additionalDisksGiB: test.metadata.machine.additionalDisksGiB,
-                                     additionalNICs: test.metadata.machine.additionalNICs,
-                                     firmware: test.metadata.machine.firmware.flatMap(BootImage.Firmware.init(rawValue:)),
-                                     onStarted: { machines.add($0) }))
+            try await validate(machineConfig, of: name, allowingWarnings: test.metadata.flags.allowConfigWarnings,
+                               in: machineDirectory)
+            specs.append(machineSpec(id: id, directory: machineDirectory, config: machineConfig, of: test,
+                                     privateNetwork: port, machines: machines))
         }
         activity.begin("booting \(specs.map(\.id).joined(separator: ", ")) (QEMU start to SSH)")
         let body: @Sendable ([any Machine]) async throws -> Void = { booted in
@@ -101,13 +97,30 @@ extension TestRunner {
         }
     }
 
+    /// `config` (nil: an empty one) as a machine of `test` boots with it: the run's appended
+    /// configs, Kiln's key unless the test opts out, the test's kernel arguments.
+    func renderedConfig(_ config: IgnitionConfig?, of test: RegisteredTest) throws(ConfigError) -> IgnitionConfig {
+        try renderer.render(config, testName: test.metadata.name, addingKey: !test.metadata.flags.noSSHKey,
+                            kernelArguments: test.metadata.machine.kernelArguments)
+    }
+
+    /// A machine of `test` with the test's machine options.
+    func machineSpec(id: String, directory: String, config: IgnitionConfig, of test: RegisteredTest,
+                     privateNetwork: PrivateNetwork.Port? = nil, machines: MachineCollector) -> MachineSpec {
+        let options = test.metadata.machine
+        return MachineSpec(id: id, artifactsDirectory: directory, config: config, memoryMiB: memoryMiB(of: test),
+                           vcpus: options.cpus, allowOutsideNetwork: test.metadata.needsInternet, privateNetwork: privateNetwork,
+                           additionalDisksGiB: options.additionalDisksGiB, additionalNICs: options.additionalNICs,
+                           firmware: options.firmware.flatMap(BootImage.Firmware.init(rawValue:)),
+                           onStarted: { machines.add($0) })
+    }
+
     /// Writes `config.ign` and refuses a config Kiln's validator or Ignition's own would not
-    /// take cleanly (warnings pass only with the test's `allowConfigWarnings`).
-    func validate(_ config: IgnitionConfig, of test: RegisteredTest, in machineDirectory: String) async throws {
-        let name = test.metadata.name
+    /// take cleanly (warnings pass only when allowed, as by a test's `allowConfigWarnings`).
+    func validate(_ config: IgnitionConfig, of name: String, allowingWarnings: Bool, in machineDirectory: String) async throws {
         try Data(config.rendered.utf8).write(to: URL(fileURLWithPath: "\(machineDirectory)/config.ign"))
         let findings = IgnitionValidator.validate(try JSONDocument(parsing: config.rendered))
-        if findings.containsError || (!test.metadata.flags.allowConfigWarnings && !findings.isEmpty) {
+        if findings.containsError || (!allowingWarnings && !findings.isEmpty) {
             throw TestFailure("the config of \(name) is not one Ignition accepts cleanly (config.ign):\n"
                               + findings.map { "  \($0)" }.joined(separator: "\n"))
         }

@@ -17,11 +17,9 @@ public final class PrivateNetwork: Sendable {
         public let descriptor: Int32
         public let macAddress: String
         public let address: String
-        public let index: Int
     }
 
     public let ports: [Port]
-    private let hubEnds: [Int32]
     private let stopped = Mutex(false)
     private let wakeWrite: Int32
 
@@ -40,7 +38,7 @@ public final class PrivateNetwork: Sendable {
             }
             hubEnds.append(pair[0])
             let mac = String(format: "52:54:00:77:%02x:%02x", seed, index)
-            ports.append(Port(descriptor: pair[1], macAddress: mac, address: Self.address(of: index), index: index))
+            ports.append(Port(descriptor: pair[1], macAddress: mac, address: Self.address(of: index)))
         }
         var wake: [Int32] = [-1, -1]
         guard kiln_pipe(&wake) == 0 else {
@@ -48,7 +46,6 @@ public final class PrivateNetwork: Sendable {
             throw SystemError("pipe for the private network", errno: errno)
         }
         self.ports = ports
-        self.hubEnds = hubEnds
         self.wakeWrite = wake[1]
         let ends = hubEnds
         let wakeFD = wake[0]
