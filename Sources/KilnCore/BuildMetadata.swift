@@ -23,6 +23,17 @@ public struct BuildMetadata: Sendable, Equatable, Codable {
     /// The stream the build belongs to, when recorded.
     public var stream: String?
 
+    /// kola's distro of the build, for tests' `distros`: `fcos` (`fedora-coreos`), `rhcos`,
+    /// `scos`, else the build's name (`kiln-reference` for Kiln's reference guest).
+    public var distro: String {
+        switch name {
+        case "fedora-coreos": "fcos"
+        case "rhcos": "rhcos"
+        case "scos", "centos-stream-coreos": "scos"
+        default: name
+        }
+    }
+
     enum CodingKeys: String, CodingKey {
         case buildID = "buildid"
         case name

@@ -35,6 +35,25 @@ public struct DenylistDate: Sendable, Hashable, Comparable, CustomStringConverti
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
 
+    /// The date `days` days later (earlier when negative).
+    public func adding(days: Int) -> DenylistDate {
+        // Days since 1970-01-01 and back (Howard Hinnant's civil-date algorithms).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let z = era * 146097 + dayOfEra - 719468 + days + 719468
+        let era2 = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era2 * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return DenylistDate(year: yoe + era2 * 400 + (m <= 2 ? 1 : 0), month: m, day: d)!
+    }
+
     private static func days(inMonth month: Int, of year: Int) -> Int {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28

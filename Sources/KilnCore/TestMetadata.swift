@@ -20,6 +20,9 @@ public struct TestMetadata: Sendable, Equatable, Codable {
     /// False when the test only reads its machine, so it may share one booted machine with other
     /// such tests (kola's non-exclusive tests), one after another.
     public var exclusive: Bool
+    /// Tests this one must not share a machine with (non-exclusive tests only; either side's
+    /// list keeps two tests apart).
+    public var conflicts: [String] = []
 
     /// kola's tag for a test whose machines may reach outside networks (QEMU without `restrict=on`).
     public static let needsInternetTag = "needs-internet"
@@ -51,6 +54,7 @@ public struct TestMetadata: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case name, description, clusterSize, timeout = "timeoutSeconds", tags, requiredTag, constraints, flags, machine, exclusive
+        case conflicts
     }
 
     public init(from decoder: any Decoder) throws {
@@ -65,6 +69,7 @@ public struct TestMetadata: Sendable, Equatable, Codable {
         flags = try c.decodeIfPresent(TestFlags.self, forKey: .flags) ?? .init()
         machine = try c.decodeIfPresent(MachineOptions.self, forKey: .machine) ?? .init()
         exclusive = try c.decodeIfPresent(Bool.self, forKey: .exclusive) ?? true
+        conflicts = try c.decodeIfPresent([String].self, forKey: .conflicts) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -79,6 +84,7 @@ public struct TestMetadata: Sendable, Equatable, Codable {
         try c.encode(flags, forKey: .flags)
         try c.encode(machine, forKey: .machine)
         try c.encode(exclusive, forKey: .exclusive)
+        if !conflicts.isEmpty { try c.encode(conflicts, forKey: .conflicts) }
     }
 }
 
@@ -92,10 +98,16 @@ public struct TestConstraints: Sendable, Equatable, Codable {
     public var excludeStreams: [String] = []
     public var firmwares: [String] = []
     public var excludeFirmwares: [String] = []
+    /// kola's distros: `fcos`, `rhcos`, `scos`, or a build's own name.
+    public var distros: [String] = []
+    public var excludeDistros: [String] = []
 
     public init(platforms: [String] = [], excludePlatforms: [String] = [], architectures: [String] = [],
                 excludeArchitectures: [String] = [], streams: [String] = [], excludeStreams: [String] = [],
-                firmwares: [String] = [], excludeFirmwares: [String] = []) {
+                firmwares: [String] = [], excludeFirmwares: [String] = [], distros: [String] = [],
+                excludeDistros: [String] = []) {
+        self.distros = distros
+        self.excludeDistros = excludeDistros
         self.platforms = platforms
         self.excludePlatforms = excludePlatforms
         self.architectures = architectures
@@ -118,6 +130,22 @@ public struct TestConstraints: Sendable, Equatable, Codable {
             ?? check("architecture", target.architecture, architectures, excludeArchitectures)
             ?? check("stream", target.stream, streams, excludeStreams)
             ?? check("firmware", target.firmware, firmwares, excludeFirmwares)
+            ?? check("distro", target.distro, distros, excludeDistros)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case platforms, excludePlatforms, architectures, excludeArchitectures, streams, excludeStreams, firmwares,
+             excludeFirmwares, distros, excludeDistros
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func list(_ key: CodingKeys) throws -> [String] { try c.decodeIfPresent([String].self, forKey: key) ?? [] }
+        self.init(platforms: try list(.platforms), excludePlatforms: try list(.excludePlatforms),
+                  architectures: try list(.architectures), excludeArchitectures: try list(.excludeArchitectures),
+                  streams: try list(.streams), excludeStreams: try list(.excludeStreams), firmwares: try list(.firmwares),
+                  excludeFirmwares: try list(.excludeFirmwares), distros: try list(.distros),
+                  excludeDistros: try list(.excludeDistros))
     }
 }
 
@@ -127,8 +155,12 @@ public struct RunTarget: Sendable, Equatable {
     public var architecture: String?
     public var stream: String?
     public var firmware: String?
+    /// kola's distro of the build (``BuildMetadata/distro``).
+    public var distro: String?
 
-    public init(platform: String, architecture: String? = nil, stream: String? = nil, firmware: String? = nil) {
+    public init(platform: String, architecture: String? = nil, stream: String? = nil, firmware: String? = nil,
+                distro: String? = nil) {
+        self.distro = distro
         self.platform = platform
         self.architecture = architecture
         self.stream = stream

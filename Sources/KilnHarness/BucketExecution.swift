@@ -25,7 +25,7 @@ extension TestRunner {
             try ArtifactDirectory.create(directory)
             let merged = tests.compactMap(\.config).reduce(nil) { (sum: IgnitionConfig?, next) in sum?.merged(with: next) ?? next }
             let config = try renderer.render(merged, testName: name, addingKey: true)
-            let budget = tests.reduce(Self.bucketBootTimeout) { $0 + $1.metadata.timeout }
+            let budget = tests.reduce(Self.bucketBootTimeout) { $0 + $1.deadline }
             let (result, task) = await withDeadline(budget) {
                 let machineDirectory = "\(directory)/m0"
                 try ArtifactDirectory.create(machineDirectory)
@@ -86,13 +86,13 @@ extension TestRunner {
         do {
             try ArtifactDirectory.create(directory)
             activity.log("on the shared machine \(machine.id)")
-            let (result, task) = await withDeadline(test.metadata.timeout) {
+            let (result, task) = await withDeadline(test.deadline) {
                 let context = TestContext(testName: name, artifactsDirectory: directory, machines: [machine], activity: activity,
-                                          failFast: test.metadata.flags.failFast)
+                                          failFast: test.metadata.flags.failFast, sharesMachine: true)
                 try await test.body(context)
                 try context.throwIfSubtestsFailed()
             }
-            ending = await TestEnding(result, task: task, timeout: test.metadata.timeout, activity: activity, runner: self, name: name)
+            ending = await TestEnding(result, task: task, timeout: test.deadline, activity: activity, runner: self, name: name)
         } catch {
             ending = TestEnding(outcome: .fail, error: "\(error)")
         }

@@ -5,6 +5,8 @@ public import KilnCore
 public struct ExternalTest: Sendable, Equatable {
     /// `ext.<project>.<sub.dirs>.<exe>`.
     public var name: String
+    /// The `<project>` of the name.
+    public var project: String
     public var script: String
     /// `config.bu` or `config.ign` beside the script, merged into the machine's config.
     public var config: String?
@@ -69,25 +71,9 @@ public struct ExternalTestDiscovery {
             var dataIsDirectory: ObjCBool = false
             let data = FileManager.default.fileExists(atPath: "\(directory)/data", isDirectory: &dataIsDirectory) && dataIsDirectory.boolValue
                 ? "\(directory)/data" : nil
-            tests.append(ExternalTest(name: (["ext", project] + parts).joined(separator: "."), script: script, config: config,
+            tests.append(ExternalTest(name: (["ext", project] + parts).joined(separator: "."), project: project, script: script, config: config,
                                       dataDirectory: data, metadata: metadata))
         }
     }
 }
 
-extension ExternalTest {
-    /// The test as the registry and `kiln list` see it.
-    public var testMetadata: TestMetadata {
-        let minutes = metadata.timeoutMinutes ?? (metadata.exclusive ? 10 : 1)
-        return TestMetadata(
-            name: name, description: metadata.description, timeout: .seconds(minutes * 60),
-            tags: metadata.tags + (metadata.tags.contains("external") ? [] : ["external"]), requiredTag: metadata.requiredTag,
-            constraints: TestConstraints(platforms: metadata.platforms.allow, excludePlatforms: metadata.platforms.deny,
-                                         architectures: metadata.architectures.allow,
-                                         excludeArchitectures: metadata.architectures.deny,
-                                         streams: metadata.streams.allow, excludeStreams: metadata.streams.deny),
-            flags: TestFlags(allowConfigWarnings: metadata.allowConfigWarnings),
-            machine: MachineOptions(memoryMiB: max(1024, metadata.minMemoryMiB ?? 1024), additionalNICs: metadata.additionalNics),
-            exclusive: metadata.exclusive)
-    }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import KilnCore
 public import KilnPlatform
 
 /// kola's rule for a machine that is up: once systemd has finished starting (or 120 s have
@@ -20,7 +21,7 @@ public enum HealthCheck {
         if !failed.isEmpty { message += " failed units: \(failed.joined(separator: ", "));" }
         if !stuck.isEmpty { message += " units stuck activating after \(settleSeconds)s: \(stuck.joined(separator: ", "));" }
         for unit in (failed + stuck).prefix(5) {
-            let status = try await machine.run("systemctl status --no-pager --full --lines=10 -- \(shellQuoted(unit))",
+            let status = try await machine.run("systemctl status --no-pager --full --lines=10 -- \(Shell.quoted(unit))",
                                                timeout: .seconds(30))
             message += "\n" + status.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
         }
@@ -34,9 +35,5 @@ public enum HealthCheck {
         return result.stdoutText.split(separator: "\n").compactMap { line in
             line.split(separator: " ", omittingEmptySubsequences: true).first.map(String.init)
         }
-    }
-
-    static func shellQuoted(_ word: String) -> String {
-        "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

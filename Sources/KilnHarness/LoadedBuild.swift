@@ -15,6 +15,28 @@ public struct LoadedBuild: Sendable {
     /// `builds/` directory (its newest x86_64 build), or a coreos-assembler work directory.
     /// - Throws: `BuildMetadataError` naming the file and what is wrong: a missing file, bad
     ///   metadata, or an image whose size or sha256 does not match.
+    /// The config repository of the coreos-assembler work directory the build lives in
+    /// (`<workdir>/src/config`, for `<workdir>/builds/<id>/<arch>/meta.json`), when there is
+    /// one: kola takes its `tests/kola` as the `ext.config.*` tests and its
+    /// `kola-denylist.yaml` as the denylist.
+    public var configRepository: String? { Self.configRepository(ofMeta: metaPath) }
+
+    /// ``configRepository`` for the build whose `meta.json` is at `metaPath`.
+    public static func configRepository(ofMeta metaPath: String) -> String? {
+        let url = URL(fileURLWithPath: metaPath).standardizedFileURL
+        let builds = url.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        guard builds.lastPathComponent == "builds" else { return nil }
+        let config = builds.deletingLastPathComponent().appendingPathComponent("src/config").path
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: config, isDirectory: &isDirectory) && isDirectory.boolValue ? config : nil
+    }
+
+    /// The `meta.json` that `path` names (see ``load(from:architecture:)``), without reading it.
+    /// - Throws: `BuildMetadataError` when there is none.
+    public static func locate(_ path: String, architecture: String = "x86_64") throws -> String {
+        try locateMeta(path, architecture: architecture)
+    }
+
     public static func load(from path: String, architecture: String = "x86_64") throws -> LoadedBuild {
         let metaPath = try locateMeta(path, architecture: architecture)
         guard let bytes = FileManager.default.contents(atPath: metaPath) else {

@@ -9,14 +9,27 @@ public struct RegisteredTest: Sendable {
     /// Where the test was registered, for error messages (`File.swift:12`).
     public var location: String
     public var body: @Sendable (TestContext) async throws -> Void
+    /// Time the harness adds to the test's timeout before it kills the test's machines: for
+    /// tests that enforce `metadata.timeout` themselves on part of their work (an external
+    /// test's script), the rest (booting, uploading, collecting) gets this much.
+    public var setupAllowance: Duration = .zero
 
     public init(_ metadata: TestMetadata, config: IgnitionConfig? = nil, fileID: String = #fileID, line: Int = #line,
                 body: @escaping @Sendable (TestContext) async throws -> Void) {
+        self.init(metadata, config: config, location: "\(fileID):\(line)", body: body)
+    }
+
+    /// A test registered from a file that is not Swift (an external test's script).
+    public init(_ metadata: TestMetadata, config: IgnitionConfig?, location: String,
+                body: @escaping @Sendable (TestContext) async throws -> Void) {
         self.metadata = metadata
         self.config = config
-        self.location = "\(fileID):\(line)"
+        self.location = location
         self.body = body
     }
+
+    /// When the harness gives up on the test: its timeout plus its setup allowance.
+    public var deadline: Duration { metadata.timeout + setupAllowance }
 
     /// `--multiply N`: N copies named `<name>0` … `<name>N-1`, as kola names them, to hunt races.
     public func multiplied(_ count: Int) -> [RegisteredTest] {

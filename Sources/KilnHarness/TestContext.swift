@@ -14,6 +14,9 @@ public final class TestContext: Sendable {
     /// The machines' addresses on the test's private network, in machine order (empty for a
     /// one-machine test).
     public let privateAddresses: [String]
+    /// The machine is shared with other tests (a bucket of non-exclusive tests): the test must
+    /// leave it as it found it, and may not reboot it.
+    public let sharesMachine: Bool
     let activity: Activity
     let failFast: Bool
     let provider: (any MachineProvider)?
@@ -21,8 +24,9 @@ public final class TestContext: Sendable {
 
     init(testName: String, artifactsDirectory: String, machines: [any Machine], activity: Activity,
          attempt: Int = 1, privateAddresses: [String] = [], failFast: Bool = false, provider: (any MachineProvider)? = nil,
-         checksHealth: Bool = true) {
+         checksHealth: Bool = true, sharesMachine: Bool = false) {
         self.provider = provider
+        self.sharesMachine = sharesMachine
         self.testName = testName
         self.artifactsDirectory = artifactsDirectory
         self.activity = activity
@@ -83,6 +87,13 @@ struct SubtestFailures: Error, CustomStringConvertible {
     var description: String {
         "subtest\(names.count == 1 ? "" : "s") failed: \(names.joined(separator: ", "))" + (stoppedEarly ? " (fail-fast: the rest did not run)" : "")
     }
+}
+
+/// A test that enforces its own time limit on part of its work (an external test's script)
+/// and ran past it: reported as `TIMEOUT`, not `FAIL`.
+public struct TestTimedOut: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }
 
 /// A failed expectation in a test.
@@ -158,6 +169,23 @@ struct TrackedMachine: Machine {
             activity.begin("checking the health of \(id) after its reboot")
             try await HealthCheck.check(base)
         }
+    }
+
+    func awaitReboot(from bootID: String, timeout: Duration) async throws {
+        activity.begin("waiting for \(id) to come back from the reboot its guest started")
+        defer { activity.end() }
+        try await base.awaitReboot(from: bootID, timeout: timeout)
+        activity.log("\(id) rebooted (by the guest)")
+        if checksHealth {
+            activity.begin("checking the health of \(id) after its reboot")
+            try await HealthCheck.check(base)
+        }
+    }
+
+    func upload(_ bytes: [UInt8], to path: String, mode: Int32) async throws {
+        activity.begin("uploading \(path) to \(id)")
+        defer { activity.end() }
+        try await base.upload(bytes, to: path, mode: mode)
     }
 
     func bootReport() -> MachineReport { base.bootReport() }

@@ -20,11 +20,11 @@ extension TestRunner {
             do {
                 try ArtifactDirectory.create(directory)
                 let config = try renderedConfig(test.config, of: test)
-                let (result, task) = await withDeadline(test.metadata.timeout) {
+                let (result, task) = await withDeadline(test.deadline) {
                     try await self.bootAndRun(test, config: config, directory: directory, activity: activity,
                                               machines: machines, attempt: attempt)
                 }
-                ending = await TestEnding(result, task: task, timeout: test.metadata.timeout, activity: activity, runner: self, name: name)
+                ending = await TestEnding(result, task: task, timeout: test.deadline, activity: activity, runner: self, name: name)
             } catch {
                 ending = TestEnding(outcome: .fail, error: "\(error)")
             }
@@ -180,6 +180,8 @@ struct TestEnding {
         switch result {
         case .finished(.success):
             self.init(outcome: .pass, error: nil)
+        case .finished(.failure(let failure as TestTimedOut)):
+            self.init(outcome: .timeout, error: "\(failure)")
         case .finished(.failure(let failure)):
             self.init(outcome: .fail, error: Task.isCancelled ? "interrupted (Kiln was stopped); its machines were destroyed" : "\(failure)")
         case .interrupted:

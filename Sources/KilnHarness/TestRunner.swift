@@ -73,8 +73,12 @@ public struct TestRunner: Sendable {
     public func run(_ tests: [RegisteredTest]) async -> [TestReport] {
         let runStart = ContinuousClock.now
         let shared = tests.filter { !$0.metadata.exclusive }
-        var jobs: [Job] = tests.filter { $0.metadata.exclusive || shared.count == 1 }.map { .single($0, attempt: 1) }
-        if shared.count > 1 { jobs.insert(.bucket(shared, index: 0), at: 0) }
+        let packed = BucketPacking.pack(shared.map(\.metadata)).map { $0.map { shared[$0] } }
+        let buckets = packed.filter { $0.count > 1 }
+        // A non-exclusive test alone in its bucket gets a machine of its own.
+        let alone = Set(packed.filter { $0.count == 1 }.map { $0[0].metadata.name })
+        var jobs: [Job] = buckets.enumerated().map { .bucket($0.element, index: $0.offset) }
+        jobs += tests.filter { $0.metadata.exclusive || alone.contains($0.metadata.name) }.map { .single($0, attempt: 1) }
         var reports = await schedule(jobs, runStart: runStart)
         if options.rerun {
             // Known failures (denylist `warn`) are not run again.

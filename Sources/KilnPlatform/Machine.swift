@@ -36,6 +36,15 @@ public protocol Machine: Sendable {
     /// Reboots the machine from inside the guest and waits until SSH answers in the new boot.
     func reboot() async throws
 
+    /// Waits for a reboot the guest started by itself (a test script calling `reboot`): returns
+    /// once SSH answers in a boot whose id is not `bootID`.
+    /// - Throws: when no new boot answers within `timeout`, or the hypervisor ends.
+    func awaitReboot(from bootID: String, timeout: Duration) async throws
+
+    /// Writes `bytes` to `path` in the guest over SFTP, as the login user, creating or replacing
+    /// the file with `mode`. The directory must exist and be writable by the login user.
+    func upload(_ bytes: [UInt8], to path: String, mode: Int32) async throws
+
     /// Milestones seen on the console so far, and when SSH first answered.
     func bootReport() -> MachineReport
 }

@@ -93,6 +93,51 @@ final class QEMUMachine: Machine {
         logger.info("back after reboot", metadata: ["machine": "\(id)"])
     }
 
+    /// The guest reboots by itself: the connection breaks (or an old-boot sshd still answers
+    /// while it shuts down), so Kiln logs in again until the boot id changes.
+    func awaitReboot(from bootID: String, timeout: Duration) async throws {
+        await closeConnection()
+        let deadline = ContinuousClock.now + timeout
+        logger.info("awaiting the guest's own reboot", metadata: ["machine": "\(id)"])
+        while true {
+            let remaining = deadline - ContinuousClock.now
+            guard remaining > .zero else {
+                throw MachineError.setupFailed(machine: id, "no new boot answered over SSH within \(Int(timeout.seconds))s of the guest's reboot")
+            }
+            let connection = try await within(remaining, machine: id) { try await self.waitForSSH(recordReadiness: false) }
+            let now = try? await connection.exec("cat /proc/sys/kernel/random/boot_id", timeout: .seconds(30))
+            if let now, now.succeeded, !now.stdoutText.isEmpty, now.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) != bootID {
+                state.withLock { $0.connection = connection }
+                logger.info("back after the guest's reboot", metadata: ["machine": "\(id)"])
+                return
+            }
+            await connection.close()
+            try await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    func upload(_ bytes: [UInt8], to path: String, mode: Int32) async throws {
+        guard let connection = state.withLock({ $0.connection }) else { throw SSHError.closed }
+        try await connection.upload(bytes, to: path, mode: mode, timeout: .seconds(120))
+    }
+
+    /// `body`, or an error naming the machine once `limit` has passed.
+    private func within<T: Sendable>(_ limit: Duration, machine: String,
+                                    _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else {
+                throw MachineError.setupFailed(machine: machine, "SSH did not answer within \(Int(limit.seconds))s")
+            }
+            return value
+        }
+    }
+
     func bootReport() -> MachineReport {
         state.withLock { state in
             MachineReport(id: id, directory: artifactsDirectory, sshReadySeconds: state.sshReadySeconds,

@@ -15,10 +15,24 @@ struct ListCommand: AsyncParsableCommand {
             help: "Also list the external tests (scripts run in the guest) under this directory, as [NAME=]DIR. Repeatable.")
     var externalDirectories: [String] = []
 
+    @Option(help: "Also list the external tests of this build's coreos-assembler work dir (its src/config), as kiln run would run them.")
+    var build: String?
+
     func run() async throws {
         let registry = try BuiltinTests.registry()
         var metadata = registry.metadata
-        for directory in externalDirectories {
+        var directories = externalDirectories
+        if let build {
+            do {
+                if let repository = LoadedBuild.configRepository(ofMeta: try LoadedBuild.locate(build)) {
+                    directories.append("config=\(repository)")
+                }
+            } catch {
+                FileHandle.standardError.write(Data("kiln: error: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+        for directory in directories {
             do {
                 let found = try ExternalTestDiscovery(directory)
                 for warning in found.warnings { FileHandle.standardError.write(Data("kiln: warning: \(warning)\n".utf8)) }

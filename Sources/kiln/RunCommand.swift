@@ -21,6 +21,10 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: "Test name patterns (shell globs); all tests when none is given.")
     var patterns: [String] = []
 
+    @Option(name: [.customShort("E"), .customLong("exttest")],
+            help: "Also run the external tests (scripts run in the guest) under this directory, as [NAME=]DIR; a build in a coreos-assembler work dir adds its src/config as kola does. Repeatable.")
+    var externalDirectories: [String] = []
+
     @Option(help: "The build: a meta.json, its directory, a builds/ directory (newest build) or a cosa work dir. Default: $KILN_BUILD, else .work/builds.")
     var build: String?
 
@@ -88,7 +92,7 @@ struct RunCommand: AsyncParsableCommand {
         printer.say("kiln: build \(plan.build.metadata.buildID) (\(plan.build.metadata.name), \(plan.build.metadata.architecture)), image sha256 verified")
         printer.say("kiln: accelerator \(plan.accelerator.rawValue): \(plan.acceleratorReason)")
         for warning in plan.warnings { printer.say("kiln: warning: \(warning)") }
-        for skipped in plan.skipped { printer.say("--- SKIP: \(skipped.name) (denylisted: \(skipped.tracker ?? "no tracker"))") }
+        for skipped in plan.skipped { printer.say("--- SKIP: \(skipped.name) (\(skipped.error ?? "skipped"))") }
         try ArtifactDirectory.create(plan.outputDirectory)
         linkLatest(plan.outputDirectory)
         printer.say("kiln: \(plan.tests.count) test(s), up to \(plan.parallel) at a time within \(plan.budget.totalMemoryMiB) MiB and \(plan.budget.totalCPUs) CPUs; output in \(plan.outputDirectory)")

@@ -41,14 +41,30 @@ extension RunCommand {
             } else {
                 throw InputError("--parallel must be a positive number or auto, got '\(parallel)'")
             }
-            let registry = try BuiltinTests.registry()
-            // Patterns first: a typo is reported before the build is even looked at.
-            _ = try TestSelection(patterns: patterns, target: RunTarget(platform: "qemu")).checkPatterns(in: registry.metadata)
+            // External tests named with -E first: a malformed header is reported before the build is looked at.
+            var warnings: [String] = []
+            var external = try discoverExternalTests(externalDirectories, warnings: &warnings)
             let appended = try await loadAppendedConfigs()
             let buildPath = build ?? ProcessInfo.processInfo.environment["KILN_BUILD"] ?? ".work/builds"
-            let loaded = try LoadedBuild.load(from: buildPath)
+            let metaPath: String
+            do {
+                metaPath = try LoadedBuild.locate(buildPath)
+            } catch {
+                // Without a build only the built-in and -E tests are known; a pattern matching none
+                // of them is the likelier mistake.
+                _ = try TestSelection(patterns: patterns, target: RunTarget(platform: "qemu"))
+                    .checkPatterns(in: try BuiltinTests.registry().metadata + external.map(\.testMetadata))
+                throw error
+            }
+            if let repository = LoadedBuild.configRepository(ofMeta: metaPath) {
+                external += try discoverExternalTests(["config=\(repository)"], warnings: &warnings)
+            }
+            let registry = try TestRegistry(BuiltinTests.registry().tests + external.map { try $0.registeredTest() })
+            _ = try TestSelection(patterns: patterns, target: RunTarget(platform: "qemu")).checkPatterns(in: registry.metadata)
+            let loaded = try LoadedBuild.load(from: metaPath)
             let target = RunTarget(platform: "qemu", architecture: loaded.metadata.architecture,
-                                   stream: stream ?? loaded.metadata.stream, firmware: loaded.image.firmware.rawValue)
+                                   stream: stream ?? loaded.metadata.stream, firmware: loaded.image.firmware.rawValue,
+                                   distro: loaded.metadata.distro)
 
             let selected = try TestSelection(patterns: patterns, tags: tags, target: target).select(from: registry.metadata)
             var tests = selected.compactMap { registry.test(named: $0.name) }.flatMap { $0.multiplied(multiply) }
@@ -64,13 +80,25 @@ extension RunCommand {
                 }
             }
 
-            var warnings: [String] = []
             var skipped: [TestReport] = []
             var knownFailures: [String: String] = [:]
             var consoleChecksWarnOnly = self.consoleChecksWarnOnly
-            if let denylist {
+            let today = DenylistDate.today()
+            tests = tests.filter { test in
+                guard let found = external.first(where: { $0.name == test.metadata.name }) else { return true }
+                if let graceEnds = found.metadata.graceEnds, today < graceEnds {
+                    knownFailures[test.metadata.name] = "new test (creationDate \(found.metadata.creationDate.map { "\($0)" } ?? "")): its failures only warn until \(graceEnds)"
+                }
+                guard let reason = found.unsupportedReason else { return true }
+                skipped.append(TestReport(name: test.metadata.name, result: .skip, duration: .zero, error: reason, output: "",
+                                          machines: []))
+                return false
+            }
+            // kola reads the config repository's denylist; --denylist replaces it.
+            let configDenylist = loaded.configRepository.map { "\($0)/kola-denylist.yaml" }
+                .flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
+            if let denylist = denylist ?? configDenylist {
                 let list = try loadDenylist(denylist)
-                let today = DenylistDate.today()
                 for entry in list.expiredEntries(today: today) {
                     warnings.append("\(denylist): the snooze of '\(entry.pattern)' (\(entry.tracker)) ended on \(entry.snooze.map { "\($0)" } ?? "?"); it no longer applies")
                 }
@@ -103,6 +131,8 @@ extension RunCommand {
                            consoleChecksWarnOnly: consoleChecksWarnOnly, warnings: warnings, appended: appended,
                            accelerator: accelerator, acceleratorReason: reason, parallel: max(1, min(parallelCount, tests.count)),
                            budget: budget, outputDirectory: output)
+        } catch let error as RegistryError {
+            throw Self.fail("\(error)", status: 2)
         } catch let error as InputError {
             throw Self.fail(error.message, status: 2)
         } catch let error as SelectionError {
@@ -114,6 +144,17 @@ extension RunCommand {
         } catch let error as DenylistError {
             throw Self.fail("\(error)", status: 2)
         }
+    }
+
+    /// The external tests under `directories` (`[NAME=]DIR`), with discovery's warnings.
+    private func discoverExternalTests(_ directories: [String], warnings: inout [String]) throws(ConfigError) -> [ExternalTest] {
+        var tests: [ExternalTest] = []
+        for directory in directories {
+            let found = try ExternalTestDiscovery(directory)
+            warnings += found.warnings
+            tests += found.tests
+        }
+        return tests
     }
 
     private func loadAppendedConfigs() async throws -> [(config: IgnitionConfig, source: String)] {
@@ -159,15 +200,5 @@ extension RunCommand {
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyyMMdd-HHmmss"
         return "_kiln/qemu-\(formatter.string(from: Date()))-\(getpid())"
-    }
-}
-
-extension DenylistDate {
-    /// Today in UTC.
-    static func today() -> DenylistDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
-        return DenylistDate(year: parts.year!, month: parts.month!, day: parts.day!)!
     }
 }

@@ -27,4 +27,11 @@ enum HostTool {
         return (process.terminationStatus, try String(contentsOf: output, encoding: .utf8),
                 try String(contentsOf: errors, encoding: .utf8))
     }
+
+    /// Runs `executable` with `arguments` (and the path of an empty file last, which a
+    /// `sh -c` script sees as `$0`) and returns its standard output and error.
+    static func run(_ executable: String, _ arguments: [String]) throws -> (stdout: String, stderr: String) {
+        let result = try run(executable, arguments, document: "")
+        return (result.output, result.errors)
+    }
 }

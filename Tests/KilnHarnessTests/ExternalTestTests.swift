@@ -71,4 +71,54 @@ struct ExternalTestTests {
         #expect(parsed.creationDate == DenylistDate("2026-11-20"))
         #expect(parsed.conflicts == ["x"])
     }
+
+    @Test func theRepositorysSuiteIsDiscoveredWithItsSelfTestsBehindATag() throws {
+        let found = try ExternalTestDiscovery("config=" + Fixtures.path("../tests-external"))
+        #expect(found.warnings.isEmpty, "\(found.warnings)")
+        let names = found.tests.map(\.name)
+        #expect(names.count >= 10)
+        #expect(names.contains("ext.config.reboot") && names.contains("ext.config.selftest.hangs"))
+        let shared = found.tests.filter { !$0.metadata.exclusive && $0.metadata.requiredTag == nil }
+        #expect(shared.count >= 3)
+        for test in found.tests where test.name.hasPrefix("ext.config.selftest.") {
+            #expect(test.metadata.requiredTag == "kiln-selftest", "\(test.name) must only run when asked")
+        }
+        // Every test registers: configs load, headers fit the registry's rules.
+        let registered = try found.tests.map { try $0.registeredTest() }
+        _ = try TestRegistry(registered)
+        let butane = try #require(registered.first { $0.metadata.name == "ext.config.butane-config" })
+        #expect(butane.config?.rendered.contains("data:,setting%3Dfrom%20the%20test%20directory%0A") == true)
+        let options = try #require(registered.first { $0.metadata.name == "ext.config.machine-options" })
+        #expect(options.metadata.machine == MachineOptions(memoryMiB: 1536, additionalDisksGiB: [1], additionalNICs: 1))
+        #expect(options.deadline == .seconds(5 * 60) + ExternalTest.exclusiveAllowance)
+    }
+
+    @Test func conflictsNameTestsOfTheProjectByShortNameAndUnsupportedKeysSkip() throws {
+        var metadata = ExternalTestMetadata()
+        metadata.exclusive = false
+        metadata.conflicts = ["files.license", "ext.other.x"]
+        var test = ExternalTest(name: "ext.config.a", project: "config", script: "/x/a", metadata: metadata)
+        #expect(test.testMetadata.conflicts == ["files.license", "ext.config.files.license", "ext.other.x"])
+        #expect(test.unsupportedReason == nil)
+        test.metadata.additionalDisks = ["5G", "1G:mpath"]
+        #expect(test.unsupportedReason?.contains("'1G:mpath' is not supported") == true)
+        test.metadata.additionalDisks = []
+        test.metadata.appendFirstbootKernelArgs = "ip=dhcp"
+        #expect(test.unsupportedReason?.hasPrefix("appendFirstbootKernelArgs (ip=dhcp) is not supported") == true)
+        test.metadata.distros = SelectorList("fcos")
+        #expect(test.testMetadata.constraints.excludes(RunTarget(platform: "qemu", distro: "kiln-reference")) != nil)
+    }
+
+    @Test func dataFilesFollowSymlinksKeepModesAndRefuseLoops() throws {
+        let data = try ExternalDataFiles(directory: Fixtures.path("../tests-external/data-files/data"))
+        #expect(data.directories == ["expected"])
+        #expect(data.files.map(\.path) == ["commonlib.sh", "expected/motd.sha256", "expected/motd.txt", "tool.sh"])
+        #expect(data.files.first { $0.path == "tool.sh" }?.mode == 0o755)
+        #expect(data.files.first { $0.path == "commonlib.sh" }.map { String(decoding: $0.bytes, as: UTF8.self) }?.contains("cmdline_arg()") == true)
+        let directory = NSTemporaryDirectory() + "kiln-loop-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createSymbolicLink(atPath: "\(directory)/again", withDestinationPath: directory)
+        #expect(throws: ConfigError.self) { _ = try ExternalDataFiles(directory: directory) }
+    }
 }

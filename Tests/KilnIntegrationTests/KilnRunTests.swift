@@ -8,23 +8,25 @@ import Testing
 extension IntegrationTests {
     /// `kiln run` end to end, as a user runs it.
     @Suite struct KilnRun {
-        /// The whole built-in suite, in parallel, as CI runs it: every test passes, the reports
-        /// are valid TAP 13 and JUnit XML, no two tests ever held more memory than the host has.
-        @Test(.timeLimit(.minutes(20)))
-        func theBuiltInSuitePassesInParallel() async throws {
+        /// The default suite, in parallel, as CI runs it: the built-in checks and the reference
+        /// guest's external tests (its work dir's `src/config/tests/kola`, i.e. `tests-external/`).
+        /// Every test passes, the reports are valid TAP 13 and JUnit XML, no two tests ever held
+        /// more memory than the host has.
+        @Test(.timeLimit(.minutes(25)))
+        func theDefaultSuitePassesInParallel() async throws {
             let scratch = try ScratchDirectory()
             defer { scratch.remove() }
             let out = "\(scratch.path)/run"
             let (status, output) = try await KilnInvocation.run(
                 ["run", "--build", ReferenceBuild.path, "--output-dir", out, "--parallel", "2"], in: scratch.path)
             #expect(status == .exited(0), "kiln said:\n\(output)")
-            #expect(output.contains("PASS: 17 passed; wall time "), "\(output)")
+            #expect(output.contains("PASS: 26 passed; wall time "), "\(output)")
             #expect(output.contains("machines booting during "))
 
             let data = try Data(contentsOf: URL(fileURLWithPath: "\(out)/report.json"))
             let report = try JSONDecoder().decode(RunReport.self, from: data)
             #expect(report.result == .pass)
-            #expect(report.tests.count == 17)
+            #expect(report.tests.count == 26)
             #expect(report.tests.first?.name == "kiln.bucket-0")
             for test in report.tests {
                 #expect(test.result == .pass, "\(test.name): \(test.error ?? "")")
@@ -36,7 +38,19 @@ extension IntegrationTests {
             #expect(ready > 0)
             #expect(shared.bootPhases.map(\.name).starts(with: ["kernel", "ignition-fetch", "ignition-files"]))
             #expect(shared.hostKeyMatchedConsole, "the SSH host key was not checked against the console")
-            #expect(report.tests.filter { $0.machines.first?.id == shared.id }.count == 14, "13 tests share the bucket's machine")
+            let onShared = report.tests.filter { $0.machines.first?.id == shared.id }
+            #expect(onShared.count == 21, "13 built-in and 7 external tests share the bucket's machine")
+            #expect(onShared.filter { $0.name.hasPrefix("ext.config.") }.count == 7)
+            // The external tests that need a machine of their own got one; each left its unit's journal.
+            for name in ["ext.config.reboot", "ext.config.machine-options"] {
+                let test = try #require(report.tests.first { $0.name == name })
+                #expect(test.machines.count == 1 && test.machines.first?.id != shared.id)
+            }
+            for test in report.tests where test.name.hasPrefix("ext.") {
+                #expect(FileManager.default.fileExists(atPath: "\(out)/\(test.name)/unit-journal.txt"), "\(test.name) has no unit-journal.txt")
+            }
+            let reboots = try String(contentsOfFile: "\(out)/ext.config.reboot/unit-journal.txt", encoding: .utf8)
+            #expect(reboots.contains("ok third boot") && reboots.components(separatedBy: "-- boot ").count == 4)
             for machine in report.tests.flatMap(\.machines) {
                 let dir = "\(out)/\(machine.directory)"
                 // The journal comes over SSH: ignition.failure's machine never gets there.
@@ -72,7 +86,7 @@ extension IntegrationTests {
                 "my $p = TAP::Parser->new({source => shift}); while (my $r = $p->next) {} "
                     + "print $p->is_good_plan && !$p->parse_errors ? 'good' : 'bad', ' ', scalar($p->passed), ' ', scalar($p->failed), \"\\n\";",
                 "\(out)/report.tap"])
-            #expect(tap.stdout == "good 17 0\n", "\(tap.stdout)\(tap.stderr)")
+            #expect(tap.stdout == "good 26 0\n", "\(tap.stdout)\(tap.stderr)")
             let junit = try await runHostCommand("xmllint", ["--noout", "--schema", Fixtures.path("reports/jenkins-junit.xsd"), "\(out)/junit.xml"])
             #expect(junit.status.succeeded, "\(junit.stderr)")
             #expect(!FileManager.default.fileExists(atPath: "\(out)/id_ed25519"), "the run's private key outlived the run")
@@ -118,6 +132,11 @@ extension IntegrationTests {
                 ["--build", ReferenceBuild.path, "--append-ignition", Fixtures.path("ignition/relative-path.ign")])
             #expect(rejected == .exited(2))
             #expect(rejectedSaid.contains("error at $.storage.files.0.path, line 3 col 34: path not absolute"), "\(rejectedSaid)")
+
+            // A malformed external test header is reported with its file and line before any boot.
+            let (malformed, malformedSaid, _) = try await kiln(["--build", ReferenceBuild.path, "-E", Fixtures.path("external/bad")])
+            #expect(malformed == .exited(2))
+            #expect(malformedSaid.contains("external/bad/typo:5:") && malformedSaid.contains("unknown key timeoutMinutes"), "\(malformedSaid)")
 
             #expect(!FileManager.default.fileExists(atPath: out), "a refused run created its output directory")
 

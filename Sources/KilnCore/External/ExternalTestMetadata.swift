@@ -29,6 +29,14 @@ public struct ExternalTestMetadata: Sendable, Equatable {
 
     public init() {}
 
+    /// kola's grace period for a new test: failures only warn for this many days after its
+    /// `creationDate`.
+    public static let graceDays = 30
+
+    /// For a test with a `creationDate`, the first day its failures count again (until then
+    /// they only warn).
+    public var graceEnds: DenylistDate? { creationDate?.adding(days: Self.graceDays) }
+
     /// The first 8 KiB of a script are searched for the header.
     public static let headerLimit = 8192
 

@@ -1,0 +1,67 @@
+import Foundation
+import KilnCore
+import KilnHarness
+import KilnPlatform
+import KilnTesting
+import Testing
+
+extension IntegrationTests {
+    /// External tests that must not pass, and Fedora CoreOS-style tests run unchanged, in one
+    /// `kiln run` on one shared machine plus one for the test that reboots.
+    @Suite struct ExternalTestRuns {
+        @Test(.timeLimit(.minutes(15)))
+        func failuresTimeoutsAndRefusedRebootsAreReportedAndFCOSStyleTestsRunUnchanged() async throws {
+            let scratch = try ScratchDirectory()
+            defer { scratch.remove() }
+            // A new test (creationDate today) that fails: it only warns during its grace period.
+            let grace = "\(scratch.path)/grace"
+            try FileManager.default.createDirectory(atPath: "\(grace)/new-test", withIntermediateDirectories: true)
+            let script = """
+                #!/bin/bash
+                ## kola:
+                ##   exclusive: false
+                ##   creationDate: \(DenylistDate.today())
+                ##   description: A new test that fails.
+                echo "new and failing"; exit 1
+
+                """
+            try script.write(toFile: "\(grace)/new-test/test.sh", atomically: true, encoding: .utf8)
+            chmod("\(grace)/new-test/test.sh", 0o755)
+            let out = "\(scratch.path)/run"
+            let (status, output) = try await KilnInvocation.run(
+                ["run", "--build", ReferenceBuild.path, "--output-dir", out, "--parallel", "2",
+                 "-E", Fixtures.path("external/fcos-style"), "-E", "grace=\(grace)", "--tag", "kiln-selftest", "--tag", "external",
+                 "ext.config.selftest.*", "ext.fcos-style.*", "ext.grace.*"], in: scratch.path)
+            #expect(status == .exited(1), "kiln said:\n\(output)")
+            let report = try JSONDecoder().decode(RunReport.self, from: Data(contentsOf: URL(fileURLWithPath: "\(out)/report.json")))
+            let results = Dictionary(uniqueKeysWithValues: report.tests.map { ($0.name, $0) })
+            let expected: [String: TestOutcome] = [
+                "kiln.bucket-0": .pass,
+                "ext.fcos-style.files.os-release": .pass, "ext.fcos-style.misc.no-failed-units": .pass,
+                "ext.fcos-style.reboot": .pass, "ext.grace.new-test": .warn,
+                "ext.config.selftest.fails": .fail, "ext.config.selftest.hangs": .timeout,
+                "ext.config.selftest.reboot-refused": .fail,
+            ]
+            #expect(Set(results.keys) == Set(expected.keys))
+            for (name, outcome) in expected {
+                #expect(results[name]?.result == outcome, "\(name): \(results[name]?.error ?? "")")
+            }
+            #expect(results["ext.config.selftest.fails"]?.error?.contains("the script exited with status 3") == true)
+            #expect(results["ext.config.selftest.fails"]?.error?.contains("this goes to standard error") == true)
+            let hang = try #require(results["ext.config.selftest.hangs"])
+            #expect(hang.error?.contains("ran past its timeoutMin of 1 min and was killed") == true)
+            #expect(hang.duration >= 60 && hang.duration < 120, "killed at its timeoutMin: \(hang.duration)s")
+            #expect(results["ext.config.selftest.reboot-refused"]?.error?.contains("reboots are refused on a machine shared") == true)
+            #expect(results["ext.grace.new-test"]?.tracker?.contains("new test (creationDate") == true)
+            // Every non-exclusive test ran on the bucket's one machine, the hang did not stop the ones after it.
+            let shared = try #require(results["kiln.bucket-0"]?.machines.first?.id)
+            let onShared = report.tests.filter { $0.machines.first?.id == shared }.map(\.name)
+            #expect(Set(onShared) == Set(expected.keys).subtracting(["ext.fcos-style.reboot"]))
+            // The FCOS-style reboot test rebooted once, with the unit's journal of both boots kept.
+            let journal = try String(contentsOfFile: "\(out)/ext.fcos-style.reboot/unit-journal.txt", encoding: .utf8)
+            #expect(journal.components(separatedBy: "-- boot ").count == 3, "\(journal)")
+            #expect(journal.contains("ok first boot") && journal.contains("ok second boot"))
+            #expect(HostProcesses.qemu(out).isEmpty, "QEMU left running")
+        }
+    }
+}
