@@ -30,8 +30,9 @@ struct ExternalScriptRun {
     /// The machine without the activity log's entry for every command, for polling.
     var quietMachine: any Machine { (machine as? TrackedMachine)?.base ?? machine }
     var executable: String { URL(fileURLWithPath: test.script).lastPathComponent }
-    var unit: String { ExternalGuestLayout.unitName(of: test.name) }
-    var stateDirectory: String { ExternalGuestLayout.stateDirectory(of: test.name) }
+    /// Named after the test as run (`--multiply` copies differ), so copies never share a unit.
+    var unit: String { ExternalGuestLayout.unitName(of: context.testName) }
+    var stateDirectory: String { ExternalGuestLayout.stateDirectory(of: context.testName) }
     var journalFile: String { "\(context.artifactsDirectory)/unit-journal.txt" }
 
     func run() async throws {
