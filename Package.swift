@@ -52,7 +52,7 @@ let package = Package(
         // libvirt backend (the wrapper grows with the libvirt issue).
         .target(
             name: "KilnLibvirt",
-            dependencies: ["CLibvirt"]),
+            dependencies: ["CLibvirt", "KilnCore", "KilnPlatform"]),
         // Scheduling, timeouts, artifacts, reports.
         .target(
             name: "KilnHarness",
@@ -85,7 +85,7 @@ let package = Package(
             ]),
         .testTarget(name: "KilnQEMUTests", dependencies: ["KilnQEMU", "KilnCore", "KilnTesting"]),
         .testTarget(name: "KilnSSHTests", dependencies: ["KilnSSH", "KilnTesting"]),
-        .testTarget(name: "KilnLibvirtTests", dependencies: ["KilnLibvirt"]),
+        .testTarget(name: "KilnLibvirtTests", dependencies: ["KilnLibvirt", "KilnTesting"]),
         .testTarget(name: "KilnHarnessTests", dependencies: ["KilnHarness", "KilnChecks", "KilnCore", "KilnPlatform"]),
         // These two run the built `kiln`; depending on it makes `swift test` build it.
         .testTarget(

@@ -1,46 +1,71 @@
 import CLibvirt
 import Glibc
 
-/// A libvirt connection. libvirt connections are thread-safe, which makes the unchecked
-/// `Sendable` sound. Closed when released.
+/// A libvirt connection (`test:///default`, `qemu:///system`, `qemu+ssh://host/system`, ...).
+/// libvirt connections are thread-safe, which makes the unchecked `Sendable` sound. Closed when
+/// released. Calls block until libvirt answers.
 public final class LibvirtConnection: @unchecked Sendable {
-    private let pointer: OpaquePointer
+    let pointer: OpaquePointer
+    public let uri: String
 
-    /// Opens `uri` (`test:///default`, `qemu:///system`, `qemu+ssh://host/system`, …).
+    /// Opens `uri`, with libvirt's event loop running (see ``LibvirtLibrary``).
     public init(uri: String) throws(LibvirtError) {
+        LibvirtLibrary.prepare()
         guard let pointer = virConnectOpen(uri) else { throw LibvirtError.last(operation: "open \(uri)") }
         self.pointer = pointer
+        self.uri = uri
     }
 
     deinit { virConnectClose(pointer) }
 
+    /// Starts a transient domain from `xml`: never defined, so nothing of it remains once it
+    /// stops. libvirt validates the XML against its schema first.
+    public func createTransientDomain(xml: String) throws(LibvirtError) -> LibvirtDomain {
+        guard let domain = virDomainCreateXML(pointer, xml, UInt32(VIR_DOMAIN_START_VALIDATE.rawValue)) else {
+            throw LibvirtError.last(operation: "create a domain")
+        }
+        return LibvirtDomain(pointer: domain)
+    }
+
+    /// The domain named `name`, or nil when there is none.
+    public func domain(named name: String) throws(LibvirtError) -> LibvirtDomain? {
+        guard let domain = virDomainLookupByName(pointer, name) else {
+            let error = LibvirtError.last(operation: "look up \(name)")
+            if error.isNoDomain { return nil }
+            throw error
+        }
+        return LibvirtDomain(pointer: domain)
+    }
+
+    /// The domains of the connection: running ones, or all (defined ones too).
+    public func domains(activeOnly: Bool = false) throws(LibvirtError) -> [LibvirtDomain] {
+        var list: UnsafeMutablePointer<OpaquePointer?>?
+        let flags = activeOnly ? UInt32(VIR_CONNECT_LIST_DOMAINS_ACTIVE.rawValue) : 0
+        let count = virConnectListAllDomains(pointer, &list, flags)
+        guard count >= 0, let list else { throw LibvirtError.last(operation: "list domains") }
+        defer { free(list) }
+        return (0..<Int(count)).compactMap { list[$0].map(LibvirtDomain.init(pointer:)) }
+    }
+
     /// The names of the running domains.
     public func activeDomainNames() throws(LibvirtError) -> [String] {
-        var domains: UnsafeMutablePointer<OpaquePointer?>?
-        let count = virConnectListAllDomains(pointer, &domains, UInt32(VIR_CONNECT_LIST_DOMAINS_ACTIVE.rawValue))
-        guard count >= 0, let domains else { throw LibvirtError.last(operation: "list domains") }
-        defer { free(domains) }
-        return (0..<Int(count)).compactMap { index in
-            guard let domain = domains[index] else { return nil }
-            defer { virDomainFree(domain) }
-            return virDomainGetName(domain).map { String(cString: $0) }
-        }
-    }
-}
-
-/// A libvirt error, read on the thread that raised it.
-public struct LibvirtError: Error, Sendable, CustomStringConvertible {
-    public var operation: String
-    public var code: Int32
-    public var message: String
-
-    static func last(operation: String) -> LibvirtError {
-        guard let error = virGetLastError() else {
-            return LibvirtError(operation: operation, code: -1, message: "unknown libvirt error")
-        }
-        return LibvirtError(operation: operation, code: error.pointee.code,
-                            message: error.pointee.message.map { String(cString: $0) } ?? "no message")
+        try domains(activeOnly: true).map(\.name)
     }
 
-    public var description: String { "libvirt: \(operation) failed: \(message) (code \(code))" }
+    /// The host's memory and CPUs, as libvirt reports them.
+    public func hostResources() throws(LibvirtError) -> (memoryMiB: Int, cpus: Int) {
+        var info = virNodeInfo()
+        guard virNodeGetInfo(pointer, &info) == 0 else { throw LibvirtError.last(operation: "host information of \(uri)") }
+        return (Int(info.memory / 1024), Int(info.cpus))
+    }
+
+    /// The host's free memory in MiB.
+    public func freeMemoryMiB() throws(LibvirtError) -> Int {
+        let bytes = virNodeGetFreeMemory(pointer)
+        guard bytes > 0 else { throw LibvirtError.last(operation: "free memory of \(uri)") }
+        return Int(bytes / 1_048_576)
+    }
+
+    /// Whether the connection still works (false once a remote daemon is gone).
+    public var isAlive: Bool { virConnectIsAlive(pointer) == 1 }
 }

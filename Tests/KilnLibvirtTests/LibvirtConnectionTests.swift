@@ -1,8 +1,11 @@
+import Foundation
+import KilnTesting
 import Testing
 
 @testable import KilnLibvirt
 
-/// The libvirt link, against libvirt's built-in test driver (no daemon).
+/// The libvirt wrapper against libvirt's built-in test driver (`test:///default`, no daemon):
+/// transient domains, state, destroy, events from the event-loop thread, errors.
 struct LibvirtConnectionTests {
     @Test func reportsTheLinkedVersion() {
         let parts = LibvirtLibrary.version.split(separator: ".")
@@ -11,10 +14,83 @@ struct LibvirtConnectionTests {
 
     @Test func theTestDriverHasItsDefaultDomainRunning() throws {
         let connection = try LibvirtConnection(uri: "test:///default")
-        #expect(try connection.activeDomainNames() == ["test"])
+        #expect(try connection.activeDomainNames().contains("test"))
+        let host = try connection.hostResources()
+        #expect(host.memoryMiB > 0 && host.cpus > 0)
+        #expect(connection.isAlive)
     }
 
     @Test func aBadURIIsAnErrorWithLibvirtsMessage() {
-        #expect(throws: LibvirtError.self) { try LibvirtConnection(uri: "nosuchdriver:///x") }
+        #expect {
+            try LibvirtConnection(uri: "nosuchdriver:///x")
+        } throws: { error in
+            guard let error = error as? LibvirtError else { return false }
+            return error.operation == "open nosuchdriver:///x" && error.code > 0 && !error.message.isEmpty
+        }
+    }
+
+    /// The test driver's shared instance is per process: each test uses names of its own.
+    private static func uniqueName(_ base: String) -> String { "\(base)-\(UUID().uuidString.prefix(8))" }
+
+    @Test func aTransientDomainRunsWithKilnsLabelAndIsGoneOnceDestroyed() throws {
+        let connection = try LibvirtConnection(uri: "test:///default")
+        let name = Self.uniqueName("kiln-t")
+        let domain = try connection.createTransientDomain(xml: Self.sample(name: name).rendered)
+        #expect(domain.name == name)
+        #expect(try domain.state() == .running)
+        #expect(try domain.isPersistent() == false)
+        let label = try #require(try domain.metadata(namespace: LibvirtDomainXML.metadataNamespace))
+        #expect(label.contains("id=\"run-1\"") && label.contains("pid=\"4242\""))
+        #expect(try domain.metadata(namespace: "https://example.invalid/other") == nil)
+        #expect(try connection.domain(named: name)?.name == name)
+        try domain.destroy()
+        #expect(try connection.domain(named: name) == nil, "a destroyed transient domain is gone")
+        #expect(throws: LibvirtError.self) { try domain.destroy() }
+    }
+
+    @Test func invalidXMLIsRefusedWithLibvirtsReason() throws {
+        let connection = try LibvirtConnection(uri: "test:///default")
+        #expect {
+            _ = try connection.createTransientDomain(xml: "<domain type='qemu'><name>x</name></domain>")
+        } throws: { error in
+            guard let error = error as? LibvirtError else { return false }
+            return error.operation == "create a domain" && !error.message.isEmpty
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func lifecycleEventsArriveFromTheEventLoop() async throws {
+        let connection = try LibvirtConnection(uri: "test:///default")
+        let subscription = try connection.subscribeToDomainEvents()
+        let name = Self.uniqueName("kiln-ev")
+        let domain = try connection.createTransientDomain(xml: Self.sample(name: name).rendered)
+        try domain.destroy()
+        var seen: [LibvirtDomainEvent.Kind] = []
+        for await event in subscription.events where event.domain == name {
+            seen.append(event.kind)
+            if case .stopped = event.kind { break }
+        }
+        #expect(seen.first == .started)
+        #expect(seen.last == .stopped(reason: .destroyed))
+        subscription.cancel()
+    }
+
+    static func sample(name: String) -> LibvirtDomainXML {
+        LibvirtDomainXML(name: name, runID: "run-1", pid: 4242, memoryMiB: 1024, vcpus: 1, kvm: false,
+                         firmware: .uefi(code: "/usr/share/OVMF/OVMF_CODE_4M.fd", variables: "/run/kiln/m0/vars.fd"),
+                         overlayPath: "/run/kiln/m0/overlay.qcow2", configPath: "/run/kiln/m0/config.ign",
+                         consolePath: "/out/basic.ssh/m0/console.txt", journalPath: "/out/basic.ssh/m0/journal-stream.txt",
+                         sshPort: 40022)
+    }
+
+    @Test func domainXMLMatchesGolden() {
+        #expect(Fixtures.compareGolden(Self.sample(name: "basic.ssh-m0").rendered, "domain-xml/uefi-tcg.xml") == nil)
+        var extras = Self.sample(name: "cluster & co-m1")
+        extras.firmware = .bios
+        extras.kvm = true
+        extras.additionalDiskPaths = ["/run/kiln/m1/disk-1.raw", "/run/kiln/m1/disk-2.raw"]
+        extras.additionalNICs = 2
+        extras.allowOutsideNetwork = true
+        #expect(Fixtures.compareGolden(extras.rendered, "domain-xml/bios-kvm-extras.xml") == nil)
     }
 }

@@ -1,15 +1,15 @@
 /// Escaping for XML 1.0 text and attribute values.
-enum XMLText {
+public enum XMLText {
     /// `text` as character data: `&`, `<` and `>` escaped, carriage returns as `&#13;` (parsers
     /// would turn them into line feeds otherwise), and characters XML 1.0 forbids replaced as
     /// `ReportText.replacement(for:)` says.
-    static func content(_ text: String) -> String {
+    public static func content(_ text: String) -> String {
         escaped(text, attribute: false)
     }
 
     /// `text` as a double-quoted attribute value: as `content`, and `"`, tab and line feed as
     /// character references, which attribute-value normalisation leaves alone.
-    static func attribute(_ text: String) -> String {
+    public static func attribute(_ text: String) -> String {
         escaped(text, attribute: true)
     }
 

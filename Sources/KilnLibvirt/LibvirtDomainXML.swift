@@ -1,0 +1,141 @@
+import KilnCore
+import KilnPlatform
+
+/// The XML of a transient libvirt domain for one machine, built from the same options as the
+/// QEMU platform's command line (see `QEMUCommandLine`), for libvirt 9.0 (Debian 12):
+/// - Ignition through `<sysinfo type='fwcfg'>` (key `opt/com.coreos/config`);
+/// - user-mode networking through `<qemu:commandline>`, since libvirt 9.0 has no port forwards
+///   for user networking and refuses passt: SSH forwarded from 127.0.0.1 only, `restrict=on`
+///   unless the test needs the internet, NICs at explicit PCI addresses (q35 needs them);
+/// - the serial console and the streamed journal to files, a pvpanic device with
+///   `on_crash=destroy` (a guest panic ends the domain), no balloon;
+/// - Kiln's label in `<metadata>`: the run and process that started it, for `kiln gc`.
+public struct LibvirtDomainXML: Sendable, Equatable {
+    public enum Firmware: Sendable, Equatable {
+        case bios
+        /// OVMF code (read-only) and the machine's own copy of the variables.
+        case uefi(code: String, variables: String)
+    }
+
+    public var name: String
+    /// Kiln's label: the run's id and the pid of the Kiln process.
+    public var runID: String
+    public var pid: Int32
+    public var memoryMiB: Int
+    public var vcpus: Int
+    /// KVM when the host really has it, else TCG (`type='qemu'`).
+    public var kvm: Bool
+    public var firmware: Firmware
+    /// The machine's qcow2 overlay on the build's image.
+    public var overlayPath: String
+    /// Extra raw disks, in order (`vdb`, `vdc`, ...).
+    public var additionalDiskPaths: [String] = []
+    public var configPath: String
+    public var consolePath: String
+    public var journalPath: String
+    public var sshPort: Int
+    public var additionalNICs: Int = 0
+    public var allowOutsideNetwork = false
+
+    /// The namespace of Kiln's `<metadata>` element.
+    public static let metadataNamespace = "https://kiln.invalid/xmlns/run/1"
+
+    public init(name: String, runID: String, pid: Int32, memoryMiB: Int, vcpus: Int, kvm: Bool, firmware: Firmware,
+                overlayPath: String, additionalDiskPaths: [String] = [], configPath: String, consolePath: String,
+                journalPath: String, sshPort: Int, additionalNICs: Int = 0, allowOutsideNetwork: Bool = false) {
+        self.name = name
+        self.runID = runID
+        self.pid = pid
+        self.memoryMiB = memoryMiB
+        self.vcpus = vcpus
+        self.kvm = kvm
+        self.firmware = firmware
+        self.overlayPath = overlayPath
+        self.additionalDiskPaths = additionalDiskPaths
+        self.configPath = configPath
+        self.consolePath = consolePath
+        self.journalPath = journalPath
+        self.sshPort = sshPort
+        self.additionalNICs = additionalNICs
+        self.allowOutsideNetwork = allowOutsideNetwork
+    }
+
+    public var rendered: String {
+        func a(_ text: String) -> String { XMLText.attribute(text) }
+        func c(_ text: String) -> String { XMLText.content(text) }
+        var lines = [
+            "<domain type='\(kvm ? "kvm" : "qemu")' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>",
+            "  <name>\(c(name))</name>",
+            "  <metadata>",
+            "    <kiln:run xmlns:kiln=\"\(Self.metadataNamespace)\" id=\"\(a(runID))\" pid=\"\(pid)\"/>",
+            "  </metadata>",
+            "  <memory unit='MiB'>\(memoryMiB)</memory>",
+            "  <vcpu>\(vcpus)</vcpu>",
+            kvm ? "  <cpu mode='host-passthrough'/>" : "  <cpu mode='maximum'/>",
+            "  <os>",
+            "    <type arch='x86_64' machine='q35'>hvm</type>",
+        ]
+        if case .uefi(let code, let variables) = firmware {
+            lines += [
+                "    <loader readonly='yes' type='pflash'>\(c(code))</loader>",
+                "    <nvram>\(c(variables))</nvram>",
+            ]
+        }
+        lines += [
+            "    <boot dev='hd'/>",
+            "  </os>",
+            "  <features><acpi/><apic/></features>",
+            "  <sysinfo type='fwcfg'>",
+            "    <entry name='opt/com.coreos/config' file=\"\(a(configPath))\"/>",
+            "  </sysinfo>",
+            "  <on_poweroff>destroy</on_poweroff>",
+            "  <on_reboot>restart</on_reboot>",
+            "  <on_crash>destroy</on_crash>",
+            "  <devices>",
+            "    <disk type='file' device='disk'>",
+            "      <driver name='qemu' type='qcow2' cache='unsafe' discard='unmap'/>",
+            "      <source file=\"\(a(overlayPath))\"/>",
+            "      <target dev='vda' bus='virtio'/>",
+            "      <serial>primary-disk</serial>",
+            "    </disk>",
+        ]
+        for (index, path) in additionalDiskPaths.enumerated() {
+            let letter = String(UnicodeScalar(UInt8(ascii: "b") + UInt8(index)))
+            lines += [
+                "    <disk type='file' device='disk'>",
+                "      <driver name='qemu' type='raw' cache='unsafe' discard='unmap'/>",
+                "      <source file=\"\(a(path))\"/>",
+                "      <target dev='vd\(letter)' bus='virtio'/>",
+                "      <serial>extra-disk-\(index + 1)</serial>",
+                "    </disk>",
+            ]
+        }
+        lines += [
+            "    <serial type='file'>",
+            "      <source path=\"\(a(consolePath))\"/>",
+            "      <target port='0'/>",
+            "    </serial>",
+            "    <channel type='file'>",
+            "      <source path=\"\(a(journalPath))\"/>",
+            "      <target type='virtio' name='\(JournalStream.portName)'/>",
+            "    </channel>",
+            "    <rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>",
+            "    <panic model='isa'/>",
+            "    <memballoon model='none'/>",
+            "  </devices>",
+            "  <qemu:commandline>",
+        ]
+        let restrict = allowOutsideNetwork ? "" : ",restrict=on"
+        var netdevs = ["user,id=kiln0\(restrict),hostfwd=tcp:127.0.0.1:\(sshPort)-:22"]
+        netdevs += (0..<additionalNICs).map { "user,id=kiln\($0 + 1),net=10.0.\($0 + 3).0/24\(restrict)" }
+        for (index, netdev) in netdevs.enumerated() {
+            let device = "virtio-net-pci,netdev=kiln\(index),bus=pcie.0,addr=0x\(String(0x10 + index, radix: 16)),romfile="
+            lines += [
+                "    <qemu:arg value=\"-netdev\"/>", "    <qemu:arg value=\"\(a(netdev))\"/>",
+                "    <qemu:arg value=\"-device\"/>", "    <qemu:arg value=\"\(a(device))\"/>",
+            ]
+        }
+        lines += ["  </qemu:commandline>", "</domain>"]
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
