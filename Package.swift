@@ -49,10 +49,13 @@ let package = Package(
                 "CKilnSupport", "KilnCore", "KilnPlatform", "KilnSSH",
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        // libvirt backend (the wrapper grows with the libvirt issue).
+        // Machines as transient libvirt domains.
         .target(
             name: "KilnLibvirt",
-            dependencies: ["CLibvirt", "KilnCore", "KilnPlatform"]),
+            dependencies: [
+                "CLibvirt", "KilnCore", "KilnPlatform", "KilnSSH",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // Scheduling, timeouts, artifacts, reports.
         .target(
             name: "KilnHarness",
@@ -68,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "kiln",
             dependencies: [
-                "KilnCore", "KilnHarness", "KilnChecks", "KilnQEMU", "CKilnSupport",
+                "KilnCore", "KilnHarness", "KilnChecks", "KilnQEMU", "KilnLibvirt", "CKilnSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -83,7 +86,7 @@ let package = Package(
                 "KilnCore", "KilnTesting",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
-        .testTarget(name: "KilnQEMUTests", dependencies: ["KilnQEMU", "KilnCore", "KilnTesting"]),
+        .testTarget(name: "KilnQEMUTests", dependencies: ["KilnQEMU", "KilnCore", "KilnPlatform", "KilnTesting"]),
         .testTarget(name: "KilnSSHTests", dependencies: ["KilnSSH", "KilnTesting"]),
         .testTarget(name: "KilnLibvirtTests", dependencies: ["KilnLibvirt", "KilnTesting"]),
         .testTarget(name: "KilnHarnessTests", dependencies: ["KilnHarness", "KilnChecks", "KilnCore", "KilnPlatform"]),

@@ -20,8 +20,12 @@ public final class LibvirtConnection: @unchecked Sendable {
 
     /// Starts a transient domain from `xml`: never defined, so nothing of it remains once it
     /// stops. libvirt validates the XML against its schema first.
-    public func createTransientDomain(xml: String) throws(LibvirtError) -> LibvirtDomain {
-        guard let domain = virDomainCreateXML(pointer, xml, UInt32(VIR_DOMAIN_START_VALIDATE.rawValue)) else {
+    /// With `autoDestroy` libvirt destroys the domain when this connection closes, however
+    /// Kiln ends (the test driver does not support it).
+    public func createTransientDomain(xml: String, autoDestroy: Bool = false) throws(LibvirtError) -> LibvirtDomain {
+        var flags = UInt32(VIR_DOMAIN_START_VALIDATE.rawValue)
+        if autoDestroy { flags |= UInt32(VIR_DOMAIN_START_AUTODESTROY.rawValue) }
+        guard let domain = virDomainCreateXML(pointer, xml, flags) else {
             throw LibvirtError.last(operation: "create a domain")
         }
         return LibvirtDomain(pointer: domain)

@@ -18,9 +18,8 @@ public struct LibvirtDomainXML: Sendable, Equatable {
     }
 
     public var name: String
-    /// Kiln's label: the run's id and the pid of the Kiln process.
-    public var runID: String
-    public var pid: Int32
+    /// Kiln's label: the run, the host Kiln runs on and Kiln's pid there.
+    public var label: KilnDomainLabel
     public var memoryMiB: Int
     public var vcpus: Int
     /// KVM when the host really has it, else TCG (`type='qemu'`).
@@ -36,16 +35,19 @@ public struct LibvirtDomainXML: Sendable, Equatable {
     public var sshPort: Int
     public var additionalNICs: Int = 0
     public var allowOutsideNetwork = false
+    /// Run QEMU as root without relabelling any file (a static DAC label): the build's image
+    /// stays the user's, and Kiln's files need no ownership changes. For a local daemon run by
+    /// root, as Kiln's QEMU platform runs QEMU; false leaves libvirt's own policy.
+    public var runAsRoot = true
 
     /// The namespace of Kiln's `<metadata>` element.
     public static let metadataNamespace = "https://kiln.invalid/xmlns/run/1"
 
-    public init(name: String, runID: String, pid: Int32, memoryMiB: Int, vcpus: Int, kvm: Bool, firmware: Firmware,
+    public init(name: String, label: KilnDomainLabel, memoryMiB: Int, vcpus: Int, kvm: Bool, firmware: Firmware,
                 overlayPath: String, additionalDiskPaths: [String] = [], configPath: String, consolePath: String,
                 journalPath: String, sshPort: Int, additionalNICs: Int = 0, allowOutsideNetwork: Bool = false) {
         self.name = name
-        self.runID = runID
-        self.pid = pid
+        self.label = label
         self.memoryMiB = memoryMiB
         self.vcpus = vcpus
         self.kvm = kvm
@@ -67,7 +69,7 @@ public struct LibvirtDomainXML: Sendable, Equatable {
             "<domain type='\(kvm ? "kvm" : "qemu")' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>",
             "  <name>\(c(name))</name>",
             "  <metadata>",
-            "    <kiln:run xmlns:kiln=\"\(Self.metadataNamespace)\" id=\"\(a(runID))\" pid=\"\(pid)\"/>",
+            "    <kiln:run xmlns:kiln=\"\(Self.metadataNamespace)\" id=\"\(a(label.runID))\" host=\"\(a(label.host))\" pid=\"\(label.pid)\"/>",
             "  </metadata>",
             "  <memory unit='MiB'>\(memoryMiB)</memory>",
             "  <vcpu>\(vcpus)</vcpu>",
@@ -85,6 +87,11 @@ public struct LibvirtDomainXML: Sendable, Equatable {
             "    <boot dev='hd'/>",
             "  </os>",
             "  <features><acpi/><apic/></features>",
+        ]
+        if runAsRoot {
+            lines.append("  <seclabel type='static' model='dac' relabel='no'><label>+0:+0</label></seclabel>")
+        }
+        lines += [
             "  <sysinfo type='fwcfg'>",
             "    <entry name='opt/com.coreos/config' file=\"\(a(configPath))\"/>",
             "  </sysinfo>",

@@ -3,246 +3,44 @@ import KilnCore
 import KilnPlatform
 import KilnSSH
 import Logging
-import Synchronization
 
-/// A machine running in a QEMU child process of Kiln.
+/// A machine running in a QEMU child process of Kiln: the SSH side is ``SSHGuest``; this adds
+/// what only QEMU knows (its process, its monitor) and how it stops.
 final class QEMUMachine: Machine {
-    let id: String
-    let artifactsDirectory: String
+    let guest: SSHGuest
     private let process: ChildProcess
     private let qmp: QMPClient
-    private let console: ConsoleWatcher
-    private let sshTarget: SSHConnection.Target
-    private let started: ContinuousClock.Instant
     private let logger: Logger
-    private struct State {
-        var connection: SSHConnection?
-        var sshReadySeconds: Double?
-        var hostKey: String?
-        var hostKeyMatchedConsole = false
-    }
-    private let state = Mutex(State())
-    private let consoleTask: Task<Void, Never>
 
     init(id: String, artifactsDirectory: String, process: ChildProcess, qmp: QMPClient, console: ConsoleWatcher,
          sshTarget: SSHConnection.Target, started: ContinuousClock.Instant, logger: Logger) {
-        self.id = id
-        self.artifactsDirectory = artifactsDirectory
         self.process = process
         self.qmp = qmp
-        self.console = console
-        self.sshTarget = sshTarget
-        self.started = started
         self.logger = logger
-        self.consoleTask = Task { [console] in
-            while !Task.isCancelled {
-                console.poll()
-                try? await Task.sleep(for: .milliseconds(250))
-            }
-        }
+        self.guest = SSHGuest(id: id, artifactsDirectory: artifactsDirectory, console: console, target: sshTarget,
+                              started: started, logger: logger,
+                              hypervisor: QEMULink(id: id, artifactsDirectory: artifactsDirectory, process: process, qmp: qmp,
+                                                   console: console))
     }
 
+    var id: String { guest.id }
+    var artifactsDirectory: String { guest.artifactsDirectory }
     var pid: Int32 { process.pid }
-    var sshPort: Int { sshTarget.port }
+    var sshPort: Int { guest.sshPort }
 
     // MARK: - Machine
 
-    func run(_ command: String, timeout: Duration?) async throws -> CommandResult {
-        guard let connection = state.withLock({ $0.connection }) else { throw SSHError.closed }
-        do {
-            return try await connection.exec(command, timeout: timeout ?? TestMetadata.defaultTimeout)
-        } catch let error as SSHError {
-            switch error {
-            case .timedOut, .cancelled: throw error
-            default: break
-            }
-            // A broken connection is often QEMU ending (a guest panic, a crash); its status and
-            // console explain it better than libssh2 does. The reaper may lag the socket a little.
-            for _ in 0..<60 where process.exitStatus == nil {
-                try? await Task.sleep(for: .milliseconds(50))
-            }
-            if let status = process.exitStatus { throw exitedError(status) }
-            throw error
-        }
-    }
-
-    /// Reboots from inside the guest: the machine resets within the same QEMU, and SSH is
-    /// awaited in the new boot. The monitor's `RESET` event says when the old boot is gone, so
-    /// Kiln never mistakes the old boot's sshd, still up while the guest shuts down, for the new.
-    func reboot() async throws {
-        let before = try await check("cat /proc/sys/kernel/random/boot_id", timeout: .seconds(60))
-        let resets = qmp.events.count { $0.name == "RESET" }
-        logger.info("rebooting", metadata: ["machine": "\(id)"])
-        // The connection may drop before the command returns: that is the reboot working.
-        _ = try? await run("sudo systemctl reboot", timeout: .seconds(30))
-        await closeConnection()
-        let deadline = ContinuousClock.now + .seconds(300)
-        while qmp.events.count(where: { $0.name == "RESET" }) == resets {
-            if let status = process.exitStatus { throw exitedError(status) }
-            guard ContinuousClock.now < deadline else {
-                throw MachineError.setupFailed(machine: id, "the guest did not reset within 300s of `systemctl reboot`")
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        let connection = try await waitForSSH(recordReadiness: false)
-        state.withLock { $0.connection = connection }
-        let after = try await check("cat /proc/sys/kernel/random/boot_id", timeout: .seconds(60))
-        guard after != before else {
-            throw MachineError.setupFailed(machine: id, "the machine reset but reports the same boot id \(after)")
-        }
-        logger.info("back after reboot", metadata: ["machine": "\(id)"])
-    }
-
-    /// The guest reboots by itself: the connection breaks (or an old-boot sshd still answers
-    /// while it shuts down), so Kiln logs in again until the boot id changes.
-    func awaitReboot(from bootID: String, timeout: Duration) async throws {
-        await closeConnection()
-        let deadline = ContinuousClock.now + timeout
-        logger.info("awaiting the guest's own reboot", metadata: ["machine": "\(id)"])
-        while true {
-            let remaining = deadline - ContinuousClock.now
-            guard remaining > .zero else {
-                throw MachineError.setupFailed(machine: id, "no new boot answered over SSH within \(Int(timeout.seconds))s of the guest's reboot")
-            }
-            let connection = try await within(remaining, machine: id) { try await self.waitForSSH(recordReadiness: false) }
-            let now = try? await connection.exec("cat /proc/sys/kernel/random/boot_id", timeout: .seconds(30))
-            if let now, now.succeeded, !now.stdoutText.isEmpty, now.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) != bootID {
-                state.withLock { $0.connection = connection }
-                logger.info("back after the guest's reboot", metadata: ["machine": "\(id)"])
-                return
-            }
-            await connection.close()
-            try await Task.sleep(for: .seconds(1))
-        }
-    }
-
-    func upload(_ bytes: [UInt8], to path: String, mode: Int32) async throws {
-        guard let connection = state.withLock({ $0.connection }) else { throw SSHError.closed }
-        try await connection.upload(bytes, to: path, mode: mode, timeout: .seconds(120))
-    }
-
-    /// `body`, or an error naming the machine once `limit` has passed.
-    private func within<T: Sendable>(_ limit: Duration, machine: String,
-                                    _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else {
-                throw MachineError.setupFailed(machine: machine, "SSH did not answer within \(Int(limit.seconds))s")
-            }
-            return value
-        }
-    }
-
-    func bootReport() -> MachineReport {
-        state.withLock { state in
-            MachineReport(id: id, directory: artifactsDirectory, sshReadySeconds: state.sshReadySeconds,
-                          bootPhases: console.phases, hostKey: state.hostKey, hostKeyMatchedConsole: state.hostKeyMatchedConsole,
-                          sshAddress: "127.0.0.1:\(sshTarget.port)", sshUser: sshTarget.user)
-        }
-    }
+    func run(_ command: String, timeout: Duration?) async throws -> CommandResult { try await guest.run(command, timeout: timeout) }
+    func reboot() async throws { try await guest.reboot() }
+    func awaitReboot(from bootID: String, timeout: Duration) async throws { try await guest.awaitReboot(from: bootID, timeout: timeout) }
+    func upload(_ bytes: [UInt8], to path: String, mode: Int32) async throws { try await guest.upload(bytes, to: path, mode: mode) }
+    func bootReport() -> MachineReport { guest.bootReport() }
 
     // MARK: - Lifecycle
 
-    /// Waits until SSH logs in, failing fast on a console that shows a failed boot or on QEMU's
-    /// end. Polls every 200 ms, so readiness is seen within a fraction of a second.
-    @discardableResult
-    func waitForSSH(recordReadiness: Bool = true) async throws -> SSHConnection {
-        var lastError: (any Error)?
-        var refusedSince: ContinuousClock.Instant?
-        while true {
-            try Task.checkCancellation()
-            console.poll()
-            if let fatal = console.fatal { throw MachineError.bootFailed(machine: id, fatal, console: console.path) }
-            if let status = process.exitStatus { throw exitedError(status) }
-            do {
-                // The guest prints its host key on the console before sshd starts: a server
-                // presenting another key is not this machine. Guests that print none are trusted.
-                let console = self.console
-                let connection = try await SSHConnection.connect(
-                    to: sshTarget, bannerTimeout: .seconds(2), timeout: .seconds(120),
-                    acceptHostKey: { key in
-                        console.poll()
-                        return console.hostKeys.isEmpty || console.hostKeys.contains(key)
-                    })
-                let matched = console.hostKeys.contains(connection.hostKey)
-                if recordReadiness {
-                    let seconds = (ContinuousClock.now - started).seconds
-                    state.withLock {
-                        $0.connection = connection
-                        $0.sshReadySeconds = seconds
-                        $0.hostKey = connection.hostKey
-                        $0.hostKeyMatchedConsole = matched
-                    }
-                    logger.info("SSH ready", metadata: ["machine": "\(id)", "seconds": "\(String(format: "%.1f", seconds))"])
-                }
-                return connection
-            } catch let error as SSHError {
-                if case .cancelled = error { throw CancellationError() }
-                if case .hostKeyRejected(let presented) = error {
-                    throw MachineError.setupFailed(
-                        machine: id, "SSH host key \(presented) differs from the key the guest printed on its console (\(console.hostKeys.joined(separator: ", "))): refusing to log in")
-                }
-                // sshd answers but refuses Kiln's key: wrong login user or a config that lost the
-                // key. Keys are in place before sshd starts, so this does not heal; say so early.
-                if case .libssh2(let operation, _, _) = error, operation.hasPrefix("public-key login") {
-                    let since = refusedSince ?? .now
-                    refusedSince = since
-                    if ContinuousClock.now - since > .seconds(30) {
-                        throw MachineError.setupFailed(
-                            machine: id, "SSH answers on 127.0.0.1:\(sshTarget.port) but has refused Kiln's key for user \(sshTarget.user) for 30s: \(error)")
-                    }
-                }
-                if lastError.map({ "\($0)" }) != "\(error)" {
-                    logger.debug("SSH not ready", metadata: ["machine": "\(id)", "reason": "\(error)"])
-                }
-                lastError = error
-            }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-    }
-
-    private func exitedError(_ status: ProcessExitStatus) -> any Error {
-        console.finish()
-        if let fatal = console.fatal { return MachineError.bootFailed(machine: id, fatal, console: console.path) }
-        let log = (try? String(contentsOfFile: "\(artifactsDirectory)/qemu.log", encoding: .utf8)) ?? ""
-        var how = "\(status)"
-        if let shutdown = qmp.events.last(where: { $0.name == "SHUTDOWN" }),
-            let reason = shutdown.data?["reason"]?.stringValue
-        {
-            how += ", shutdown reason: \(reason)"
-        }
-        return MachineError.hypervisorExited(machine: id, status: how, log: log.trimmingCharacters(in: .whitespacesAndNewlines),
-                                             consoleTail: console.tail(lines: 15))
-    }
-
-    /// Saves the guest's journal as `journal.txt` next to its console, while the machine still
-    /// answers. Best effort: a machine that no longer answers leaves only its console.
-    func saveJournal() async {
-        guard process.exitStatus == nil, let connection = state.withLock({ $0.connection }) else { return }
-        guard let journal = try? await connection.exec("journalctl --no-pager -o short-monotonic", timeout: .seconds(30)),
-            journal.succeeded
-        else { return }
-        _ = FileManager.default.createFile(atPath: "\(artifactsDirectory)/journal.txt", contents: Data(journal.stdout),
-                                       attributes: [.posixPermissions: 0o640])
-    }
-
-    /// Logs out of the current SSH connection, if there is one; commands fail until the next.
-    private func closeConnection() async {
-        let connection = state.withLock { state -> SSHConnection? in
-            defer { state.connection = nil }
-            return state.connection
-        }
-        await connection?.close()
-    }
-
     /// Logs out, stops QEMU (monitor `quit`, then SIGTERM, then SIGKILL) and waits for it.
     func destroy() async {
-        await closeConnection()
+        await guest.closeConnection()
         if process.exitStatus == nil {
             let quit = Task { [qmp] in _ = try? await qmp.execute("quit") }
             let killer = Task { [process] in
@@ -255,9 +53,34 @@ final class QEMUMachine: Machine {
             killer.cancel()
             quit.cancel()
         }
-        consoleTask.cancel()
-        console.finish()
+        guest.finish()
         qmp.shutdownWrites()
         logger.debug("destroyed", metadata: ["machine": "\(id)"])
+    }
+}
+
+/// QEMU as the SSH side sees it: its process's exit, its monitor's `RESET` events.
+struct QEMULink: HypervisorLink {
+    let id: String
+    let artifactsDirectory: String
+    let process: ChildProcess
+    let qmp: QMPClient
+    let console: ConsoleWatcher
+
+    var hasEnded: Bool { process.exitStatus != nil }
+    var resetCount: Int { qmp.events.count { $0.name == "RESET" } }
+
+    func endedError() -> any Error {
+        console.finish()
+        if let fatal = console.fatal { return MachineError.bootFailed(machine: id, fatal, console: console.path) }
+        let log = (try? String(contentsOfFile: "\(artifactsDirectory)/qemu.log", encoding: .utf8)) ?? ""
+        var how = process.exitStatus.map { "\($0)" } ?? "running"
+        if let shutdown = qmp.events.last(where: { $0.name == "SHUTDOWN" }),
+            let reason = shutdown.data?["reason"]?.stringValue
+        {
+            how += ", shutdown reason: \(reason)"
+        }
+        return MachineError.hypervisorExited(machine: id, status: how, log: log.trimmingCharacters(in: .whitespacesAndNewlines),
+                                             consoleTail: console.tail(lines: 15))
     }
 }

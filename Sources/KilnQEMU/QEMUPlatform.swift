@@ -48,14 +48,14 @@ public struct QEMUPlatform: Platform {
             let machine = try await boot(spec, killSwitch: killSwitch)
             let result: R
             do {
-                try await machine.waitForSSH()
+                try await machine.guest.waitForSSH()
                 result = try await body(machine)
             } catch {
-                if !Task.isCancelled { await machine.saveJournal() }
+                if !Task.isCancelled { await machine.guest.saveJournal() }
                 await machine.destroy()
                 throw error
             }
-            await machine.saveJournal()
+            await machine.guest.saveJournal()
             await machine.destroy()
             return result
         } onCancel: {

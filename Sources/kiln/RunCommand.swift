@@ -3,6 +3,7 @@ import Foundation
 import KilnChecks
 import KilnCore
 import KilnHarness
+import KilnLibvirt
 import KilnPlatform
 import KilnQEMU
 import KilnSSH
@@ -28,11 +29,17 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The build: a meta.json, its directory, a builds/ directory (newest build) or a cosa work dir. Default: $KILN_BUILD, else .work/builds.")
     var build: String?
 
-    @Option(help: "Where the run's artifacts and reports go; must not exist or be empty. Default: _kiln/qemu-<time>-<pid>.")
+    @Option(help: "Where the run's artifacts and reports go; must not exist or be empty. Default: _kiln/<platform>-<time>-<pid>.")
     var outputDir: String?
 
     @Option(help: "How many tests run at once: a number, or auto (the host's CPUs). Memory and CPUs bound it further.")
     var parallel: String = "auto"
+
+    @Option(help: "Where machines run: qemu (QEMU as Kiln's child) or libvirt (transient domains of --connect's daemon).")
+    var platform: String = "qemu"
+
+    @Option(help: "The libvirt connection URI for --platform libvirt.")
+    var connect: String = "qemu:///system"
 
     @Option(help: "Accelerator: auto (KVM only where it really runs guests), kvm or tcg.")
     var accel: String = "auto"
@@ -104,7 +111,22 @@ struct RunCommand: AsyncParsableCommand {
         let identityFile = FileManager.default.createFile(atPath: identity, contents: Data(key.openSSHPrivateKey.utf8),
                                                           attributes: [.posixPermissions: 0o600]) ? identity : nil
         defer { if let identityFile { try? FileManager.default.removeItem(atPath: identityFile) } }
-        let platform = try QEMUPlatform(image: plan.build.image, accelerator: plan.accelerator, sshKey: key, logger: logger)
+        let platform: any Platform
+        do {
+            switch self.platform {
+            case "libvirt":
+                let host = try LibvirtHost(uri: connect)
+                let runID = (plan.outputDirectory as NSString).lastPathComponent
+                let libvirt = try LibvirtPlatform(host: host, image: plan.build.image, accelerator: plan.accelerator, sshKey: key,
+                                                  runID: runID, logger: logger)
+                printer.say("kiln: libvirt \(connect) (libvirt \(LibvirtLibrary.version)): transient domains, work files in \(libvirt.runDirectory)")
+                platform = libvirt
+            default:
+                platform = try QEMUPlatform(image: plan.build.image, accelerator: plan.accelerator, sshKey: key, logger: logger)
+            }
+        } catch {
+            throw Self.fail("\(error)", status: 2)
+        }
         let renderer = MachineConfigRenderer(image: plan.build.image, sshPublicKey: key.publicKeyLine, appended: plan.appended)
         let options = RunOptions(parallel: plan.parallel, rerun: rerun, memoryOverrideMiB: memory,
                                  consoleChecksWarnOnly: plan.consoleChecksWarnOnly, knownFailures: plan.knownFailures,

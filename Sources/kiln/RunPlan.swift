@@ -27,6 +27,9 @@ extension RunCommand {
     /// Checks every input; a bad one ends the run here (exit status 2), with nothing created.
     func prepare() async throws -> RunPlan {
         do {
+            guard ["qemu", "libvirt"].contains(platform) else {
+                throw InputError("--platform must be qemu or libvirt, got '\(platform)'")
+            }
             guard let request = AcceleratorRequest(rawValue: accel) else {
                 throw InputError("--accel must be auto, kvm or tcg, got '\(accel)'")
             }
@@ -199,6 +202,6 @@ extension RunCommand {
     private func defaultOutputDirectory() -> String {
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyyMMdd-HHmmss"
-        return "_kiln/qemu-\(formatter.string(from: Date()))-\(getpid())"
+        return "_kiln/\(platform)-\(formatter.string(from: Date()))-\(getpid())"
     }
 }

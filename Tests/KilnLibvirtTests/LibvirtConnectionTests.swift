@@ -39,8 +39,8 @@ struct LibvirtConnectionTests {
         #expect(domain.name == name)
         #expect(try domain.state() == .running)
         #expect(try domain.isPersistent() == false)
-        let label = try #require(try domain.metadata(namespace: LibvirtDomainXML.metadataNamespace))
-        #expect(label.contains("id=\"run-1\"") && label.contains("pid=\"4242\""))
+        let element = try #require(try domain.metadata(namespace: LibvirtDomainXML.metadataNamespace))
+        #expect(KilnDomainLabel(element: element) == KilnDomainLabel(runID: "run-1", host: "ci-host", pid: 4242), "\(element)")
         #expect(try domain.metadata(namespace: "https://example.invalid/other") == nil)
         #expect(try connection.domain(named: name)?.name == name)
         try domain.destroy()
@@ -76,7 +76,7 @@ struct LibvirtConnectionTests {
     }
 
     static func sample(name: String) -> LibvirtDomainXML {
-        LibvirtDomainXML(name: name, runID: "run-1", pid: 4242, memoryMiB: 1024, vcpus: 1, kvm: false,
+        LibvirtDomainXML(name: name, label: KilnDomainLabel(runID: "run-1", host: "ci-host", pid: 4242), memoryMiB: 1024, vcpus: 1, kvm: false,
                          firmware: .uefi(code: "/usr/share/OVMF/OVMF_CODE_4M.fd", variables: "/run/kiln/m0/vars.fd"),
                          overlayPath: "/run/kiln/m0/overlay.qcow2", configPath: "/run/kiln/m0/config.ign",
                          consolePath: "/out/basic.ssh/m0/console.txt", journalPath: "/out/basic.ssh/m0/journal-stream.txt",

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import KilnQEMU
+@testable import KilnPlatform
 
 struct ConsoleWatcherTests {
     @Test(arguments: [

@@ -1,10 +1,11 @@
 import Foundation
-import KilnCore
+public import KilnCore
 import Synchronization
 
-/// Follows a machine's serial console file as QEMU writes it and feeds a `ConsoleAnalyzer`.
-final class ConsoleWatcher: Sendable {
-    let path: String
+/// Follows a machine's serial console file as its hypervisor writes it and feeds a
+/// `ConsoleAnalyzer`.
+public final class ConsoleWatcher: Sendable {
+    public let path: String
     private let started: ContinuousClock.Instant
     private struct State {
         var analyzer = ConsoleAnalyzer()
@@ -15,7 +16,7 @@ final class ConsoleWatcher: Sendable {
     }
     private let state = Mutex(State())
 
-    init(path: String, started: ContinuousClock.Instant) {
+    public init(path: String, started: ContinuousClock.Instant) {
         self.path = path
         self.started = started
     }
@@ -23,7 +24,7 @@ final class ConsoleWatcher: Sendable {
     private var elapsed: Double { (ContinuousClock.now - started).seconds }
 
     /// Reads what was added since the last call.
-    func poll() {
+    public func poll() {
         guard let handle = FileHandle(forReadingAtPath: path) else { return }
         defer { try? handle.close() }
         state.withLock { state in
@@ -43,7 +44,7 @@ final class ConsoleWatcher: Sendable {
     }
 
     /// Reads the rest once QEMU is gone; later polls do nothing.
-    func finish() {
+    public func finish() {
         poll()
         state.withLock { state in
             guard !state.finished else { return }
@@ -53,12 +54,12 @@ final class ConsoleWatcher: Sendable {
         }
     }
 
-    var fatal: ConsoleAnalyzer.Fatal? { state.withLock { $0.analyzer.fatal } }
-    var phases: [BootPhase] { state.withLock { $0.analyzer.phases } }
-    var hostKeys: [String] { state.withLock { $0.analyzer.hostKeys } }
+    public var fatal: ConsoleAnalyzer.Fatal? { state.withLock { $0.analyzer.fatal } }
+    public var phases: [BootPhase] { state.withLock { $0.analyzer.phases } }
+    public var hostKeys: [String] { state.withLock { $0.analyzer.hostKeys } }
 
     /// The console's last `count` lines, for error messages.
-    func tail(lines count: Int) -> String {
+    public func tail(lines count: Int) -> String {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return "" }
         return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(count)
             .map { ConsoleAnalyzer.clean(String($0)) }.joined(separator: "\n")

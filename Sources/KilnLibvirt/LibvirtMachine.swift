@@ -1,0 +1,80 @@
+import Foundation
+import KilnCore
+import KilnPlatform
+import KilnSSH
+import Logging
+
+/// A machine in a transient libvirt domain: the SSH side is ``SSHGuest``; this adds the domain
+/// and how it stops.
+final class LibvirtMachine: Machine {
+    let guest: SSHGuest
+    let domain: LibvirtDomain
+    private let host: LibvirtHost
+    private let logger: Logger
+
+    init(id: String, artifactsDirectory: String, domain: LibvirtDomain, watch: LibvirtHost.DomainWatch, host: LibvirtHost,
+         console: ConsoleWatcher, sshTarget: SSHConnection.Target, started: ContinuousClock.Instant, logger: Logger) {
+        self.domain = domain
+        self.host = host
+        self.logger = logger
+        self.guest = SSHGuest(id: id, artifactsDirectory: artifactsDirectory, console: console, target: sshTarget,
+                              started: started, logger: logger,
+                              hypervisor: LibvirtLink(id: id, domain: domain, watch: watch, console: console, uri: host.connection.uri))
+    }
+
+    var id: String { guest.id }
+    var artifactsDirectory: String { guest.artifactsDirectory }
+
+    func run(_ command: String, timeout: Duration?) async throws -> CommandResult { try await guest.run(command, timeout: timeout) }
+    func reboot() async throws { try await guest.reboot() }
+    func awaitReboot(from bootID: String, timeout: Duration) async throws { try await guest.awaitReboot(from: bootID, timeout: timeout) }
+    func upload(_ bytes: [UInt8], to path: String, mode: Int32) async throws { try await guest.upload(bytes, to: path, mode: mode) }
+    func bootReport() -> MachineReport { guest.bootReport() }
+
+    /// Logs out and destroys the domain (transient: nothing of it remains).
+    func destroy() async {
+        await guest.closeConnection()
+        do {
+            try domain.destroy()
+        } catch {
+            if !error.isNoDomain, (try? domain.state()) != .shutOff {
+                logger.warning("could not destroy \(domain.name): \(error)")
+            }
+        }
+        guest.finish()
+        host.unwatch(domain.name)
+        logger.debug("destroyed", metadata: ["machine": "\(id)"])
+    }
+}
+
+/// A libvirt domain as the SSH side sees it: its stop and crash events, its reboot events.
+struct LibvirtLink: HypervisorLink {
+    let id: String
+    let domain: LibvirtDomain
+    let watch: LibvirtHost.DomainWatch
+    let console: ConsoleWatcher
+    let uri: String
+
+    var hasEnded: Bool {
+        if watch.ended != nil { return true }
+        // Events can lag, and a lost connection delivers none: ask libvirt too.
+        guard let state = try? domain.state() else { return true }
+        return state == .shutOff || state == .crashed
+    }
+
+    var resetCount: Int { watch.resets }
+
+    func endedError() -> any Error {
+        console.finish()
+        if let fatal = console.fatal { return MachineError.bootFailed(machine: id, fatal, console: console.path) }
+        let how: String
+        switch watch.ended {
+        case .crashed, .stopped(reason: .crashed): how = "the guest crashed (panic)"
+        case .stopped(let reason): how = "the domain stopped (\(reason))"
+        default: how = "the domain is gone from \(uri)"
+        }
+        let log = (try? String(contentsOfFile: "/var/log/libvirt/qemu/\(domain.name).log", encoding: .utf8))
+            .map { $0.split(separator: "\n").suffix(10).joined(separator: "\n") } ?? ""
+        return MachineError.hypervisorExited(machine: id, status: how, log: log, consoleTail: console.tail(lines: 15))
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+@testable import KilnLibvirt
+
+/// `kiln gc`'s rules against the test driver: only Kiln's domains of this host whose Kiln is
+/// gone are destroyed; live runs and other hosts' domains are kept.
+struct LeftoverCollectorTests {
+    private static let deadPID: Int32 = 999_999
+
+    private func domain(_ name: String, host: String, pid: Int32, on connection: LibvirtConnection) throws -> LibvirtDomain {
+        var xml = LibvirtConnectionTests.sample(name: name)
+        xml.label = KilnDomainLabel(runID: "run-\(name)", host: host, pid: pid)
+        return try connection.createTransientDomain(xml: xml.rendered)
+    }
+
+    @Test func onlyThisHostsDomainsOfDeadRunsAreDestroyed() throws {
+        let connection = try LibvirtConnection(uri: "test:///default")
+        let suffix = UUID().uuidString.prefix(8)
+        let collector = LeftoverCollector(hostName: "here", workRoot: "/nonexistent", isAlive: { $0 != Self.deadPID })
+        let dead = try domain("gc-dead-\(suffix)", host: "here", pid: Self.deadPID, on: connection)
+        let live = try domain("gc-live-\(suffix)", host: "here", pid: getpid(), on: connection)
+        let elsewhere = try domain("gc-other-\(suffix)", host: "there", pid: Self.deadPID, on: connection)
+        defer {
+            try? live.destroy()
+            try? elsewhere.destroy()
+        }
+        let dry = try collector.collectDomains(on: connection, dryRun: true).filter { $0.what.contains(String(suffix)) }
+        #expect(dry.filter { $0.action == .wouldRemove }.map(\.what) == ["domain \(dead.name) on test:///default (run run-\(dead.name))"])
+        #expect(try connection.domain(named: dead.name) != nil, "a dry run removes nothing")
+        let findings = try collector.collectDomains(on: connection, dryRun: false).filter { $0.what.contains(String(suffix)) }
+        #expect(findings.filter { $0.action == .removed }.count == 1)
+        #expect(findings.filter { $0.action == .kept }.count == 2)
+        #expect(try connection.domain(named: dead.name) == nil)
+        #expect(try connection.domain(named: live.name) != nil && connection.domain(named: elsewhere.name) != nil)
+        // The test driver's own domain carries no label and is never touched.
+        #expect(try connection.domain(named: "test") != nil)
+    }
+
+    @Test func workDirectoriesOfDeadRunsAreRemoved() throws {
+        let root = NSTemporaryDirectory() + "kiln-gc-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        for entry in ["run-a-\(Self.deadPID)", "run-b-\(getpid())", "not-a-run"] {
+            try FileManager.default.createDirectory(atPath: "\(root)/\(entry)/m0", withIntermediateDirectories: true)
+        }
+        let collector = LeftoverCollector(hostName: "here", workRoot: root, isAlive: { $0 != Self.deadPID })
+        let findings = collector.collectWorkDirectories(dryRun: false)
+        #expect(findings.map(\.action) == [.removed, .kept])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root).sorted() == ["not-a-run", "run-b-\(getpid())"])
+    }
+}
