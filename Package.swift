@@ -93,7 +93,7 @@ let package = Package(
         // These two run the built `kiln`; depending on it makes `swift test` build it.
         .testTarget(
             name: "KilnIntegrationTests",
-            dependencies: ["kiln", "KilnHarness", "KilnChecks", "KilnQEMU", "KilnTesting"]),
+            dependencies: ["kiln", "KilnHarness", "KilnChecks", "KilnQEMU", "KilnLibvirt", "KilnTesting"]),
         .testTarget(name: "KilnCLITests", dependencies: ["kiln", "KilnCore", "KilnPlatform", "KilnTesting"]),
     ]
 )

@@ -47,7 +47,10 @@ public struct LibvirtPlatform: Platform {
         let work = "\(runDirectory)/\(spec.id)"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
-        defer { try? FileManager.default.removeItem(atPath: work) }
+        defer {
+            try? FileManager.default.removeItem(atPath: work)
+            rmdir(runDirectory)  // the run's last machine leaves nothing behind
+        }
         let machine = try await boot(spec, work: work)
         return try await withTaskCancellationHandler {
             let result: R
