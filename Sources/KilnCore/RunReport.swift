@@ -76,6 +76,9 @@ public struct TestReport: Sendable, Equatable, Codable {
     public var timeline: TestTimeline?
     /// Console and journal "badness" found after the test (kola's checks).
     public var findings: [ConsoleFinding]
+    /// Earlier attempts that ended because the host under the test failed (a libvirt host
+    /// lost), not because of the test; the result is the last attempt's. Nil when there were none.
+    public var infrastructureRetries: [String]?
 
     public init(name: String, result: TestOutcome, duration: Duration, error: String?, output: String,
                 machines: [MachineReport], attempts: Int = 1, tracker: String? = nil, timeline: TestTimeline? = nil,

@@ -11,7 +11,7 @@ extension TestRunner {
     /// How long the shared machine may take to boot and settle.
     static let bucketBootTimeout: Duration = .seconds(600)
 
-    func runBucket(_ tests: [RegisteredTest], index: Int) async -> [TestReport] {
+    func runBucket(_ tests: [RegisteredTest], index: Int) async -> ([TestReport], InfrastructureFailure?) {
         let name = "kiln.bucket-\(index)"
         observer?.testStarted(name)
         let started = ContinuousClock.now
@@ -68,11 +68,11 @@ extension TestRunner {
             observer?.testFinished(report)
             reports.append(report)
         }
-        return [wrapper] + reports.map { member in
+        return ([wrapper] + reports.map { member in
             var report = member
             report.machines = relative
             return report
-        }
+        }, ending.infrastructure)
     }
 
     /// One member of a bucket on the shared machine, within its own deadline.

@@ -10,7 +10,7 @@ public protocol MachineProvider: Sendable {
     /// Boots a machine with `config` (Kiln's key added, converted for the image, validated),
     /// runs `body` with it, and destroys it however `body` ends. A boot that fails throws the
     /// platform's error (for example ``MachineError/ignitionFailed(machine:detail:)``).
-    func withMachine(config: IgnitionConfig?, _ body: (any Machine) async throws -> Void) async throws
+    func withMachine(config: IgnitionConfig?, _ body: @escaping @Sendable (any Machine) async throws -> Void) async throws
 }
 
 /// The runner's provider: machines named `<test>-x0`, `-x1`, ... with the test's options, their
@@ -23,7 +23,7 @@ struct RunnerMachineProvider: MachineProvider {
     let activity: Activity
     let counter = Counter()
 
-    func withMachine(config: IgnitionConfig?, _ body: (any Machine) async throws -> Void) async throws {
+    func withMachine(config: IgnitionConfig?, _ body: @escaping @Sendable (any Machine) async throws -> Void) async throws {
         let index = counter.next()
         let id = "\(test.metadata.name)-x\(index)"
         let machineDirectory = "\(directory)/x\(index)"

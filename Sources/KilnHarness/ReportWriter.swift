@@ -70,7 +70,9 @@ public struct RunSummary {
     public var text: String {
         let counts: [(TestOutcome, String)] = [(.pass, "passed"), (.flake, "flaked"), (.fail, "failed"), (.timeout, "timed out"),
                                                (.warn, "known failures"), (.skip, "skipped")]
-        let parts = counts.compactMap { outcome, word in report.count(outcome) > 0 ? "\(report.count(outcome)) \(word)" : nil }
+        var parts = counts.compactMap { outcome, word in report.count(outcome) > 0 ? "\(report.count(outcome)) \(word)" : nil }
+        let retried = report.tests.filter { !($0.infrastructureRetries ?? []).isEmpty }.count
+        if retried > 0 { parts.append("\(retried) run again after a host failed") }
         let boot = bootSeconds
         let share = report.durationSeconds > 0 ? Int((boot / report.durationSeconds * 100).rounded()) : 0
         return "\(report.result.rawValue): \(parts.joined(separator: ", ")); wall time \(String(format: "%.1f", report.durationSeconds))s, "

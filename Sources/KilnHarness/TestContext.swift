@@ -64,7 +64,7 @@ public final class TestContext: Sendable {
     public var machine: any Machine { machines[0] }
 
     /// Boots one more machine with `config` for the duration of `body` (see ``MachineProvider``).
-    public func withExtraMachine(config: IgnitionConfig?, _ body: (any Machine) async throws -> Void) async throws {
+    public func withExtraMachine(config: IgnitionConfig?, _ body: @escaping @Sendable (any Machine) async throws -> Void) async throws {
         guard let provider else { throw TestFailure("\(testName): this test cannot boot machines of its own here") }
         try await provider.withMachine(config: config, body)
     }

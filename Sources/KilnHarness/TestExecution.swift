@@ -5,8 +5,9 @@ import Logging
 
 /// Running one exclusive test: its machines, its deadline, its checks, its report.
 extension TestRunner {
-    /// Runs `test` on machines of its own; never throws.
-    func runExclusive(_ test: RegisteredTest, attempt: Int) async -> TestReport {
+    /// Runs `test` on machines of its own; never throws. The failure is returned when the host
+    /// under the test failed.
+    func runExclusive(_ test: RegisteredTest, attempt: Int) async -> (TestReport, InfrastructureFailure?) {
         let name = test.metadata.name
         observer?.testStarted(name)
         let started = ContinuousClock.now
@@ -38,7 +39,7 @@ extension TestRunner {
             name: name, result: ending.outcome, duration: ContinuousClock.now - started, error: ending.error,
             output: log, machines: relativized(machineReports), attempts: attempt, findings: findings))
         observer?.testFinished(report)
-        return report
+        return (report, ending.infrastructure)
     }
 
     /// Boots the test's machines (several at once, each with its own address on a private
@@ -168,6 +169,8 @@ extension TestRunner {
 struct TestEnding {
     var outcome: TestOutcome
     var error: String?
+    /// Set when the host under the test failed: the runner runs the test again elsewhere.
+    var infrastructure: InfrastructureFailure?
 
     init(outcome: TestOutcome, error: String?) {
         self.outcome = outcome
@@ -180,6 +183,9 @@ struct TestEnding {
         switch result {
         case .finished(.success):
             self.init(outcome: .pass, error: nil)
+        case .finished(.failure(let failure as InfrastructureFailure)):
+            self.init(outcome: .fail, error: "\(failure)")
+            infrastructure = failure
         case .finished(.failure(let failure as TestTimedOut)):
             self.init(outcome: .timeout, error: "\(failure)")
         case .finished(.failure(let failure)):

@@ -7,6 +7,12 @@ public import Logging
 public protocol RunObserver: Sendable {
     func testStarted(_ name: String)
     func testFinished(_ report: TestReport)
+    /// The host under these tests failed; they run again on another.
+    func infrastructureFailed(_ names: [String], _ failure: InfrastructureFailure)
+}
+
+extension RunObserver {
+    public func infrastructureFailed(_ names: [String], _ failure: InfrastructureFailure) {}
 }
 
 /// How a run treats its tests beyond each test's own metadata.
@@ -153,13 +159,7 @@ public struct TestRunner: Sendable {
             }
         }
         let startedAt = (ContinuousClock.now - runStart).seconds
-        var reports: [TestReport]
-        switch job {
-        case .single(let test, let attempt):
-            reports = [await runExclusive(test, attempt: attempt)]
-        case .bucket(let tests, let index):
-            reports = await runBucket(tests, index: index)
-        }
+        var reports = await runRetryingInfrastructure(job)
         budget.release(request)
         let endedAt = (ContinuousClock.now - runStart).seconds
         for index in reports.indices {
@@ -167,6 +167,39 @@ public struct TestRunner: Sendable {
                                                    memoryMiB: request.memoryMiB, cpus: request.cpus)
         }
         return reports
+    }
+
+    /// How often a job whose host failed under it runs again, on another host.
+    static let maxInfrastructureRetries = 2
+
+    /// Runs `job`; when the host under it failed (an ``InfrastructureFailure``), moves that
+    /// attempt's artifacts aside (`<name>.infrastructure-N`) and runs it again, so that its
+    /// verdict comes from a working host. The reports carry the failures they survived.
+    func runRetryingInfrastructure(_ job: Job) async -> [TestReport] {
+        var retries: [String] = []
+        while true {
+            let (reports, failure): ([TestReport], InfrastructureFailure?)
+            switch job {
+            case .single(let test, let attempt):
+                let (report, infrastructure) = await runExclusive(test, attempt: attempt)
+                (reports, failure) = ([report], infrastructure)
+            case .bucket(let tests, let index):
+                (reports, failure) = await runBucket(tests, index: index)
+            }
+            guard let failure, retries.count < Self.maxInfrastructureRetries, !Task.isCancelled else {
+                return retries.isEmpty ? reports : reports.map { report in
+                    var retried = report
+                    retried.infrastructureRetries = retries
+                    return retried
+                }
+            }
+            retries.append("\(failure)")
+            observer?.infrastructureFailed(reports.map(\.name), failure)
+            for report in reports {
+                let directory = "\(outputDirectory)/\(report.name)"
+                try? FileManager.default.moveItem(atPath: directory, toPath: "\(directory).infrastructure-\(retries.count)")
+            }
+        }
     }
 
     /// Memory per machine for `test`, with the run's override.

@@ -37,7 +37,10 @@ final class LibvirtMachine: Machine {
         do {
             try domain.destroy()
         } catch {
-            if !error.isNoDomain, (try? domain.state()) != .shutOff {
+            if !host.connection.isAlive, OrphanedQEMU.isLocal(host.connection.uri) {
+                let killed = OrphanedQEMU.kill(domain: domain.name)
+                logger.warning("the daemon of \(host.connection.uri) is gone; killed the QEMU of \(domain.name) (pids \(killed))")
+            } else if !error.isNoDomain, (try? domain.state()) != .shutOff {
                 logger.warning("could not destroy \(domain.name): \(error)")
             }
         }

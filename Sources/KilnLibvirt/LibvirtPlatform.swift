@@ -43,7 +43,7 @@ public struct LibvirtPlatform: Platform {
     /// This run's work directory.
     public var runDirectory: String { "\(Self.workRoot)/\(runID)-\(getpid())" }
 
-    public func withMachine<R: Sendable>(_ spec: MachineSpec, _ body: (any Machine) async throws -> R) async throws -> R {
+    public func withMachine<R: Sendable>(_ spec: MachineSpec, _ body: @escaping @Sendable (any Machine) async throws -> R) async throws -> R {
         let work = "\(runDirectory)/\(spec.id)"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])

@@ -70,5 +70,5 @@ public protocol Platform: Sendable {
 
     /// Boots a machine, waits until SSH answers, runs `body`, and destroys the machine however
     /// `body` ends (returning, throwing, or its task being cancelled).
-    func withMachine<R: Sendable>(_ spec: MachineSpec, _ body: (any Machine) async throws -> R) async throws -> R
+    func withMachine<R: Sendable>(_ spec: MachineSpec, _ body: @escaping @Sendable (any Machine) async throws -> R) async throws -> R
 }

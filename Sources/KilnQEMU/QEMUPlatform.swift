@@ -40,7 +40,7 @@ public struct QEMUPlatform: Platform {
         self.firmware = firmware
     }
 
-    public func withMachine<R: Sendable>(_ spec: MachineSpec, _ body: (any Machine) async throws -> R) async throws -> R {
+    public func withMachine<R: Sendable>(_ spec: MachineSpec, _ body: @escaping @Sendable (any Machine) async throws -> R) async throws -> R {
         // A cancelled test (its deadline passed, or Kiln is stopping) kills QEMU at once, from its
         // start on, so whatever the test was blocked on fails now instead of at its own timeout.
         let killSwitch = KillSwitch()

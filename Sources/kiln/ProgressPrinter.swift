@@ -1,6 +1,7 @@
 import Foundation
 import KilnCore
 import KilnHarness
+import KilnPlatform
 import Synchronization
 
 /// Prints the run as it goes: a line when each test starts and ends (with its error, indented),
@@ -46,6 +47,10 @@ final class ProgressPrinter: RunObserver {
     func testStarted(_ name: String) {
         state.withLock { $0.running.append(name) }
         say("=== RUN   \(name)")
+    }
+
+    func infrastructureFailed(_ names: [String], _ failure: InfrastructureFailure) {
+        say("kiln: \(failure); running \(names.joined(separator: ", ")) again on another host")
     }
 
     func testFinished(_ report: TestReport) {

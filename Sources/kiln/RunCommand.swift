@@ -38,8 +38,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Where machines run: qemu (QEMU as Kiln's child) or libvirt (transient domains of --connect's daemon).")
     var platform: String = "qemu"
 
-    @Option(help: "The libvirt connection URI for --platform libvirt.")
-    var connect: String = "qemu:///system"
+    @Option(help: "A libvirt host for --platform libvirt, as URI[,capacity=N] (N: machines at once; default from its CPUs and memory). Repeatable: tests spread over the hosts, and a host that fails is drained and its tests run again elsewhere. Default: qemu:///system.")
+    var connect: [String] = []
 
     @Option(help: "Accelerator: auto (KVM only where it really runs guests), kvm or tcg.")
     var accel: String = "auto"
@@ -115,12 +115,11 @@ struct RunCommand: AsyncParsableCommand {
         do {
             switch self.platform {
             case "libvirt":
-                let host = try LibvirtHost(uri: connect)
-                let runID = (plan.outputDirectory as NSString).lastPathComponent
-                let libvirt = try LibvirtPlatform(host: host, image: plan.build.image, accelerator: plan.accelerator, sshKey: key,
-                                                  runID: runID, logger: logger)
-                printer.say("kiln: libvirt \(connect) (libvirt \(LibvirtLibrary.version)): transient domains, work files in \(libvirt.runDirectory)")
-                platform = libvirt
+                let pool = try libvirtPool(plan: plan, key: key, logger: logger)
+                for member in pool.hosts {
+                    printer.say("kiln: libvirt \(member.uri): up to \(member.capacity) machine(s), transient domains, work files in \(member.platform.runDirectory)")
+                }
+                platform = pool
             default:
                 platform = try QEMUPlatform(image: plan.build.image, accelerator: plan.accelerator, sshKey: key, logger: logger)
             }
@@ -154,6 +153,20 @@ struct RunCommand: AsyncParsableCommand {
         case .warn: throw ExitCode(77)
         default: throw ExitCode(1)
         }
+    }
+
+    /// The `--connect` hosts as one pool (libvirt \(version)).
+    private func libvirtPool(plan: RunPlan, key: SSHKeyPair, logger: Logger) throws -> LibvirtPool {
+        let runID = (plan.outputDirectory as NSString).lastPathComponent
+        let members = try plan.libvirtHosts.map { argument in
+            let host = try LibvirtHost(uri: argument.uri)
+            let resources = try host.connection.hostResources()
+            let capacity = argument.capacity ?? LibvirtHostArgument.defaultCapacity(memoryMiB: resources.memoryMiB, cpus: resources.cpus)
+            let platform = try LibvirtPlatform(host: host, image: plan.build.image, accelerator: plan.accelerator, sshKey: key,
+                                               runID: runID, logger: logger)
+            return LibvirtPool.Member(platform: platform, capacity: capacity)
+        }
+        return LibvirtPool(hosts: members, logger: logger)
     }
 
     static func fail(_ message: String, status: Int32) -> ExitCode {

@@ -2,6 +2,7 @@ import Foundation
 import KilnChecks
 import KilnCore
 import KilnHarness
+import KilnLibvirt
 import KilnPlatform
 import KilnQEMU
 
@@ -21,6 +22,8 @@ struct RunPlan {
     var parallel: Int
     var budget: ResourceBudget
     var outputDirectory: String
+    /// `--connect` for `--platform libvirt`.
+    var libvirtHosts: [LibvirtHostArgument]
 }
 
 extension RunCommand {
@@ -29,6 +32,14 @@ extension RunCommand {
         do {
             guard ["qemu", "libvirt"].contains(platform) else {
                 throw InputError("--platform must be qemu or libvirt, got '\(platform)'")
+            }
+            var libvirtHosts: [LibvirtHostArgument] = []
+            if platform == "libvirt" {
+                do {
+                    libvirtHosts = try (connect.isEmpty ? ["qemu:///system"] : connect).map(LibvirtHostArgument.init(parsing:))
+                } catch { throw InputError("\(error)") }
+            } else if !connect.isEmpty {
+                throw InputError("--connect is for --platform libvirt")
             }
             guard let request = AcceleratorRequest(rawValue: accel) else {
                 throw InputError("--accel must be auto, kvm or tcg, got '\(accel)'")
@@ -133,7 +144,7 @@ extension RunCommand {
             return RunPlan(build: loaded, tests: tests, skipped: skipped, knownFailures: knownFailures,
                            consoleChecksWarnOnly: consoleChecksWarnOnly, warnings: warnings, appended: appended,
                            accelerator: accelerator, acceleratorReason: reason, parallel: max(1, min(parallelCount, tests.count)),
-                           budget: budget, outputDirectory: output)
+                           budget: budget, outputDirectory: output, libvirtHosts: libvirtHosts)
         } catch let error as RegistryError {
             throw Self.fail("\(error)", status: 2)
         } catch let error as InputError {

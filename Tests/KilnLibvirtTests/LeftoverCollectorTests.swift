@@ -49,3 +49,17 @@ struct LeftoverCollectorTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: root).sorted() == ["not-a-run", "run-b-\(getpid())"])
     }
 }
+
+/// `--connect URI[,capacity=N]`.
+struct LibvirtHostArgumentTests {
+    @Test func parsesURIAndCapacity() throws {
+        #expect(try LibvirtHostArgument(parsing: "qemu:///system") == LibvirtHostArgument(uri: "qemu:///system"))
+        #expect(try LibvirtHostArgument(parsing: "qemu+unix:///system?socket=/run/x/libvirt-sock,capacity=2")
+                == LibvirtHostArgument(uri: "qemu+unix:///system?socket=/run/x/libvirt-sock", capacity: 2))
+        #expect(throws: LibvirtHostArgumentError.self) { try LibvirtHostArgument(parsing: "qemu:///system,capacity=0") }
+        #expect(throws: LibvirtHostArgumentError.self) { try LibvirtHostArgument(parsing: "qemu:///system,slots=2") }
+        #expect(throws: LibvirtHostArgumentError.self) { try LibvirtHostArgument(parsing: "") }
+        #expect(LibvirtHostArgument.defaultCapacity(memoryMiB: 24 * 1024, cpus: 2) == 2)
+        #expect(LibvirtHostArgument.defaultCapacity(memoryMiB: 2048, cpus: 8) == 1)
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import KilnCore
+public import KilnPlatform
+public import Logging
+import Synchronization
+
+/// Several libvirt hosts as one platform: each machine goes to a live host with a free slot
+/// (the one with the most), and a host that fails — its connection lost, or domains it will not
+/// start — is drained: no new machine goes there, and the machines running on it end with an
+/// ``InfrastructureFailure``, which the runner answers by running their tests again elsewhere.
+public final class LibvirtPool: Platform {
+    public let name = "libvirt"
+    public let hosts: [Member]
+    private let logger: Logger
+
+    /// One host of the pool.
+    public final class Member: Sendable {
+        public let platform: LibvirtPlatform
+        public let capacity: Int
+        private struct State {
+            var running = 0
+            var drained: String?
+        }
+        private let state = Mutex(State())
+
+        public init(platform: LibvirtPlatform, capacity: Int) {
+            self.platform = platform
+            self.capacity = capacity
+        }
+
+        public var uri: String { platform.host.connection.uri }
+        var drainedBecause: String? { state.withLock { $0.drained } }
+        var freeSlots: Int { state.withLock { $0.drained == nil ? capacity - $0.running : 0 } }
+
+        func take() -> Bool {
+            state.withLock { state in
+                guard state.drained == nil, state.running < capacity else { return false }
+                state.running += 1
+                return true
+            }
+        }
+
+        func give() { state.withLock { $0.running -= 1 } }
+
+        /// Marks the host failed; true the first time.
+        func drain(_ reason: String) -> Bool {
+            state.withLock { state in
+                guard state.drained == nil else { return false }
+                state.drained = reason
+                return true
+            }
+        }
+
+        /// Why the host cannot be used now, or nil while its connection lives.
+        var failure: String? { platform.host.connection.isAlive ? nil : "the connection to \(uri) was lost" }
+    }
+
+    public init(hosts: [Member], logger: Logger) {
+        self.hosts = hosts
+        self.logger = logger
+    }
+
+    /// Machines the pool runs at once while every host lives.
+    public var capacity: Int { hosts.map(\.capacity).reduce(0, +) }
+
+    public func withMachine<R: Sendable>(_ spec: MachineSpec, _ body: @escaping @Sendable (any Machine) async throws -> R) async throws -> R {
+        let member = try await acquire(for: spec.id)
+        defer { member.give() }
+        do {
+            return try await watching(member) { try await member.platform.withMachine(spec, body) }
+        } catch let failure as InfrastructureFailure {
+            throw failure
+        } catch {
+            if let reason = member.failure ?? Self.hostRefusal(error) {
+                throw drain(member, reason)
+            }
+            throw error
+        }
+    }
+
+    /// A free slot on a live host, waiting for one while all are busy.
+    private func acquire(for machine: String) async throws -> Member {
+        while true {
+            try Task.checkCancellation()
+            let live = hosts.filter { $0.drainedBecause == nil }
+            guard !live.isEmpty else {
+                throw InfrastructureFailure(host: hosts.map(\.uri).joined(separator: ", "),
+                                            reason: "every host of the pool failed: "
+                                                + hosts.map { "\($0.uri): \($0.drainedBecause ?? "?")" }.joined(separator: "; "))
+            }
+            for member in live.sorted(by: { $0.freeSlots > $1.freeSlots }) where member.take() {
+                logger.info("placed", metadata: ["machine": "\(machine)", "host": "\(member.uri)"])
+                return member
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
+    /// `operation`, ended with an ``InfrastructureFailure`` as soon as the host's connection is
+    /// lost (the operation is cancelled: its test stops at once, to run again elsewhere).
+    private func watching<R: Sendable>(_ member: Member, _ operation: @escaping @Sendable () async throws -> R) async throws -> R {
+        try await withThrowingTaskGroup(of: R?.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: .seconds(1))
+                    if let reason = member.failure { throw self.drain(member, reason) }
+                }
+                return nil
+            }
+            defer { group.cancelAll() }
+            while let next = try await group.next() {
+                if let value = next { return value }
+            }
+            throw CancellationError()
+        }
+    }
+
+    private func drain(_ member: Member, _ reason: String) -> InfrastructureFailure {
+        if member.drain(reason) {
+            logger.warning("host drained: \(reason)", metadata: ["host": "\(member.uri)"])
+        }
+        return InfrastructureFailure(host: member.uri, reason: reason)
+    }
+
+    /// A libvirt error at domain creation that says the host, not the machine, is at fault.
+    static func hostRefusal(_ error: any Error) -> String? {
+        guard case MachineError.setupFailed(_, let text) = error, text.hasPrefix("libvirt: create a domain failed") else { return nil }
+        // Errors in the XML or the image are the run's; a daemon that cannot start QEMU is the host's.
+        let hostSide = ["Cannot recv data", "End of file while reading data", "Broken pipe", "internal error", "Unable to",
+                        "Failed to connect", "no connection driver", "Connection reset"]
+        return hostSide.contains(where: text.contains) ? "it would not start a domain: \(text)" : nil
+    }
+}
