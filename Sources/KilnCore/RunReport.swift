@@ -163,9 +163,13 @@ public struct MachineReport: Sendable, Equatable, Codable {
     /// Where SSH listened on the host (`127.0.0.1:PORT`) and as whom Kiln logged in.
     public var sshAddress: String?
     public var sshUser: String?
+    /// Where the machine ran, for a platform with several hosts (a libvirt URI).
+    public var host: String?
 
     public init(id: String, directory: String, sshReadySeconds: Double?, bootPhases: [BootPhase],
-                hostKey: String? = nil, hostKeyMatchedConsole: Bool = false, sshAddress: String? = nil, sshUser: String? = nil) {
+                hostKey: String? = nil, hostKeyMatchedConsole: Bool = false, sshAddress: String? = nil, sshUser: String? = nil,
+                host: String? = nil) {
+        self.host = host
         self.id = id
         self.sshAddress = sshAddress
         self.sshUser = sshUser

@@ -19,7 +19,8 @@ final class LibvirtMachine: Machine {
         self.logger = logger
         self.guest = SSHGuest(id: id, artifactsDirectory: artifactsDirectory, console: console, target: sshTarget,
                               started: started, logger: logger,
-                              hypervisor: LibvirtLink(id: id, domain: domain, watch: watch, console: console, uri: host.connection.uri))
+                              hypervisor: LibvirtLink(id: id, domain: domain, watch: watch, console: console, uri: host.connection.uri),
+                              host: host.connection.uri)
     }
 
     var id: String { guest.id }

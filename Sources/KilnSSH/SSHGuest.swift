@@ -26,6 +26,8 @@ public final class SSHGuest: Sendable {
     let started: ContinuousClock.Instant
     let logger: Logger
     let hypervisor: any HypervisorLink
+    /// Where the machine runs, when the platform has several hosts.
+    let host: String?
     private struct State {
         var connection: SSHConnection?
         var sshReadySeconds: Double?
@@ -36,7 +38,8 @@ public final class SSHGuest: Sendable {
     private let consoleTask: Task<Void, Never>
 
     public init(id: String, artifactsDirectory: String, console: ConsoleWatcher, target: SSHConnection.Target,
-                started: ContinuousClock.Instant, logger: Logger, hypervisor: any HypervisorLink) {
+                started: ContinuousClock.Instant, logger: Logger, hypervisor: any HypervisorLink, host: String? = nil) {
+        self.host = host
         self.id = id
         self.artifactsDirectory = artifactsDirectory
         self.console = console
@@ -134,7 +137,7 @@ public final class SSHGuest: Sendable {
         state.withLock { state in
             MachineReport(id: id, directory: artifactsDirectory, sshReadySeconds: state.sshReadySeconds,
                           bootPhases: console.phases, hostKey: state.hostKey, hostKeyMatchedConsole: state.hostKeyMatchedConsole,
-                          sshAddress: "\(target.host):\(target.port)", sshUser: target.user)
+                          sshAddress: "\(target.host):\(target.port)", sshUser: target.user, host: host)
         }
     }
 

@@ -1,19 +1,35 @@
 import Foundation
 import KilnPlatform
 
-/// The local libvirt daemon for integration tests, started through `harness/libvirtd` (which
-/// runs it under a reaper, as this project's hosts need).
+/// Local libvirt daemons for integration tests, started through `harness/libvirtd` (which runs
+/// them under a reaper, as this project's hosts need): instance 1 is `qemu:///system`, instance
+/// 2 an independent pair in a mount namespace of its own, as a second "host".
 public enum LibvirtDaemon {
     /// Why libvirt tests cannot run here, or nil.
     public static var unavailableReason: String? {
         findExecutable("libvirtd") == nil ? "libvirtd is not installed (harness/setup installs it)" : nil
     }
 
-    /// Starts virtlogd and libvirtd unless they run; idempotent.
-    public static func ensureRunning() async throws {
-        let result = try await runHostCommand("\(Fixtures.repositoryRoot)/harness/libvirtd", ["start"])
+    /// The connection URI of `instance`.
+    public static func uri(instance: Int = 1) -> String {
+        instance == 1 ? "qemu:///system" : "qemu+unix:///system?socket=/run/kiln-libvirtd-\(instance)/libvirt-sock"
+    }
+
+    /// Starts the instance's virtlogd and libvirtd unless they run; idempotent.
+    public static func ensureRunning(instance: Int = 1) async throws {
+        let result = try await runHostCommand("\(Fixtures.repositoryRoot)/harness/libvirtd", ["start", "--instance", "\(instance)"])
         guard result.status.succeeded else {
-            throw TestSupportError("harness/libvirtd start failed: \(result.stdout)\(result.stderr)")
+            throw TestSupportError("harness/libvirtd start --instance \(instance) failed: \(result.stdout)\(result.stderr)")
         }
+    }
+
+    /// Kills the instance's libvirtd with SIGKILL, as a crashing host would go; returns its pid.
+    @discardableResult
+    public static func killDaemon(instance: Int) throws -> Int32 {
+        let pidFile = instance == 1 ? "/run/libvirtd.pid" : "/run/kiln-libvirtd-\(instance)/libvirtd.pid"
+        guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), kill(pid, SIGKILL) == 0
+        else { throw TestSupportError("no libvirtd to kill for instance \(instance) (\(pidFile))") }
+        return pid
     }
 }

@@ -12,24 +12,48 @@ extension IntegrationTests {
     /// only what `kiln gc` removes.
     @Suite(.enabled(if: LibvirtDaemon.unavailableReason == nil, Comment(rawValue: LibvirtDaemon.unavailableReason ?? "")))
     struct LibvirtRuns {
-        @Test(.timeLimit(.minutes(15)))
-        func builtInAndExternalTestsPassInLibvirtDomains() async throws {
-            try await LibvirtDaemon.ensureRunning()
+        /// Two daemons on this machine as two hosts: the tests spread over both; the second's
+        /// libvirtd is killed while its machine runs, and that test runs again on the first.
+        @Test(.timeLimit(.minutes(20)))
+        func testsSpreadOverTwoHostsAndAFailedHostsTestsRunAgainOnTheOther() async throws {
+            try await LibvirtDaemon.ensureRunning(instance: 1)
+            try await LibvirtDaemon.ensureRunning(instance: 2)
             let scratch = try ScratchDirectory()
             defer { scratch.remove() }
             let out = "\(scratch.path)/lv-run"
-            let (status, output) = try await KilnInvocation.run(
-                ["run", "--platform", "libvirt", "--connect", "qemu:///system", "--build", ReferenceBuild.path,
-                 "--output-dir", out, "--parallel", "2",
+            let second = LibvirtDaemon.uri(instance: 2)
+            let kiln = try await KilnInvocation.start(
+                ["run", "--platform", "libvirt", "--connect", "qemu:///system,capacity=1", "--connect", "\(second),capacity=1",
+                 "--build", ReferenceBuild.path, "--output-dir", out, "--parallel", "2",
                  "basic.*", "ignition.reboot", "ext.config.environment", "ext.config.data-files", "ext.config.journal"],
                 in: scratch.path)
+            // Both hosts get a machine; once the second's is up, its daemon dies.
+            let other = try LibvirtConnection(uri: second)
+            let deadline = ContinuousClock.now + .seconds(180)
+            var onSecond: [String] = []
+            while onSecond.isEmpty, ContinuousClock.now < deadline, kiln.process.exitStatus == nil {
+                onSecond = try other.domains().map(\.name).filter { $0.hasPrefix("kiln-lv-run-") }
+                try await Task.sleep(for: .milliseconds(500))
+            }
+            try #require(!onSecond.isEmpty, "nothing was placed on the second host; kiln said:\n\(kiln.output)")
+            try await Task.sleep(for: .seconds(20))
+            try LibvirtDaemon.killDaemon(instance: 2)
+            let status = await kiln.process.waitForExit()
+            let output = kiln.output
             #expect(status == .exited(0), "kiln said:\n\(output)")
+            #expect(output.contains("infrastructure: host \(second) failed: the connection to \(second) was lost"), "\(output)")
             let report = try JSONDecoder().decode(RunReport.self, from: Data(contentsOf: URL(fileURLWithPath: "\(out)/report.json")))
             #expect(report.platform == "libvirt")
             #expect(report.tests.count == 17, "\(report.tests.map(\.name))")
             for test in report.tests {
                 #expect(test.result == .pass, "\(test.name): \(test.error ?? "")")
             }
+            // The test (or bucket) that was on the second host ran again, and says so.
+            let retried = report.tests.filter { !($0.infrastructureRetries ?? []).isEmpty }
+            #expect(!retried.isEmpty)
+            #expect(retried.allSatisfy { $0.infrastructureRetries?.first?.contains(second) == true })
+            // Every machine says where it ran; the verdicts all come from the first host.
+            #expect(report.tests.flatMap(\.machines).allSatisfy { $0.host == "qemu:///system" })
             let shared = try #require(report.tests.first { $0.name == "kiln.bucket-0" }?.machines.first)
             #expect(shared.hostKeyMatchedConsole, "the SSH host key was not checked against the console")
             #expect(shared.bootPhases.map(\.name).starts(with: ["kernel", "ignition-fetch", "ignition-files"]))
@@ -41,11 +65,12 @@ extension IntegrationTests {
                 let xml = try String(contentsOfFile: "\(dir)/domain.xml", encoding: .utf8)
                 #expect(xml.contains("hostfwd=tcp:127.0.0.1:") && xml.contains("restrict=on"))
             }
-            // ignition.reboot rebooted within its domain: the reset came as libvirt's reboot event.
-            let rebooted = try #require(report.tests.first { $0.name == "ignition.reboot" })
-            #expect(rebooted.output.contains("rebooted"))
+            #expect(FileManager.default.fileExists(atPath: "\(out)/\(retried[0].name).infrastructure-1"),
+                    "the failed attempt's artifacts were not kept aside")
+            // Nothing left: no domain on the first host, the lost host's QEMU killed, no work files.
             let connection = try LibvirtConnection(uri: "qemu:///system")
             #expect(try connection.domains().filter { $0.name.hasPrefix("kiln-lv-run-") }.isEmpty, "a domain outlived the run")
+            #expect(HostProcesses.qemu("guest=kiln-lv-run-").isEmpty, "a QEMU of the lost host is still running")
             let work = (try? FileManager.default.contentsOfDirectory(atPath: LibvirtPlatform.workRoot)) ?? []
             #expect(!work.contains { $0.hasPrefix("lv-run-") }, "the run's work files were left: \(work)")
             // libvirt did not take the build's image: QEMU ran as root without relabelling.
