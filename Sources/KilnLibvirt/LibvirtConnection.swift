@@ -14,6 +14,9 @@ public final class LibvirtConnection: @unchecked Sendable {
         guard let pointer = virConnectOpen(uri) else { throw LibvirtError.last(operation: "open \(uri)") }
         self.pointer = pointer
         self.uri = uri
+        // A daemon that stops answering (a host gone from the network) closes the connection
+        // after 5 s × 3 unanswered keepalives. Drivers without a daemon refuse it; that is fine.
+        _ = virConnectSetKeepAlive(pointer, 5, 3)
     }
 
     deinit { virConnectClose(pointer) }
