@@ -49,7 +49,7 @@ extension IntegrationTests {
                 """, in: scratch)
             let out = "\(scratch.path)/run"
             let (status, output) = try await KilnInvocation.run(
-                ["run", "--tag", "kiln-selftest", "--rerun", "--parallel", "2", "--denylist", list,
+                ["run", "selftest.*", "--tag", "kiln-selftest", "--rerun", "--parallel", "2", "--denylist", list,
                  "--build", ReferenceBuild.path, "--output-dir", out], in: scratch.path)
             #expect(status == .exited(77), "\(output)")
             let report = try JSONDecoder().decode(RunReport.self, from: Data(contentsOf: URL(fileURLWithPath: "\(out)/report.json")))
