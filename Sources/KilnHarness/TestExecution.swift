@@ -48,7 +48,7 @@ extension TestRunner {
                             machines: MachineCollector, attempt: Int) async throws {
         let name = test.metadata.name
         let count = test.metadata.clusterSize
-        let network = count > 1 ? try PrivateNetwork(machines: count, name: name) : nil
+        let network = count > 1 ? try platform.privateNetwork(machines: count, name: name) : nil
         defer { network?.shutDown() }
         var specs: [MachineSpec] = []
         for index in 0..<count {

@@ -1,5 +1,5 @@
 import KilnCore
-import KilnPlatform
+public import KilnPlatform
 
 /// The XML of a transient libvirt domain for one machine, built from the same options as the
 /// QEMU platform's command line (see `QEMUCommandLine`), for libvirt 9.0 (Debian 12):
@@ -35,6 +35,8 @@ public struct LibvirtDomainXML: Sendable, Equatable {
     public var sshPort: Int
     public var additionalNICs: Int = 0
     public var allowOutsideNetwork = false
+    /// The machine's attachment to its test's private network (path-bound hub sockets).
+    public var privateNetwork: PrivateNetwork.Port?
     /// Run QEMU as root without relabelling any file (a static DAC label): the build's image
     /// stays the user's, and Kiln's files need no ownership changes. For a local daemon run by
     /// root, as Kiln's QEMU platform runs QEMU; false leaves libvirt's own policy.
@@ -45,7 +47,9 @@ public struct LibvirtDomainXML: Sendable, Equatable {
 
     public init(name: String, label: KilnDomainLabel, memoryMiB: Int, vcpus: Int, kvm: Bool, firmware: Firmware,
                 overlayPath: String, additionalDiskPaths: [String] = [], configPath: String, consolePath: String,
-                journalPath: String, sshPort: Int, additionalNICs: Int = 0, allowOutsideNetwork: Bool = false) {
+                journalPath: String, sshPort: Int, additionalNICs: Int = 0, allowOutsideNetwork: Bool = false,
+                privateNetwork: PrivateNetwork.Port? = nil) {
+        self.privateNetwork = privateNetwork
         self.name = name
         self.label = label
         self.memoryMiB = memoryMiB
@@ -137,6 +141,14 @@ public struct LibvirtDomainXML: Sendable, Equatable {
         netdevs += (0..<additionalNICs).map { "user,id=kiln\($0 + 1),net=10.0.\($0 + 3).0/24\(restrict)" }
         for (index, netdev) in netdevs.enumerated() {
             let device = "virtio-net-pci,netdev=kiln\(index),bus=pcie.0,addr=0x\(String(0x10 + index, radix: 16)),romfile="
+            lines += [
+                "    <qemu:arg value=\"-netdev\"/>", "    <qemu:arg value=\"\(a(netdev))\"/>",
+                "    <qemu:arg value=\"-device\"/>", "    <qemu:arg value=\"\(a(device))\"/>",
+            ]
+        }
+        if let port = privateNetwork, let hub = port.hubPath, let mine = port.machinePath {
+            let netdev = "dgram,id=private,local.type=unix,local.path=\(mine),remote.type=unix,remote.path=\(hub)"
+            let device = "virtio-net-pci,netdev=private,mac=\(port.macAddress),bus=pcie.0,addr=0x\(String(0x10 + netdevs.count, radix: 16)),romfile="
             lines += [
                 "    <qemu:arg value=\"-netdev\"/>", "    <qemu:arg value=\"\(a(netdev))\"/>",
                 "    <qemu:arg value=\"-device\"/>", "    <qemu:arg value=\"\(a(device))\"/>",

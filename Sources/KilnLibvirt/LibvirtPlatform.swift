@@ -76,9 +76,6 @@ public struct LibvirtPlatform: Platform {
         let dir = spec.artifactsDirectory
         let configPath = "\(dir)/config.ign"
         try Data(spec.config.rendered.utf8).write(to: URL(fileURLWithPath: configPath))
-        if spec.privateNetwork != nil {
-            throw MachineError.setupFailed(machine: spec.id, "private networks between machines are not supported on the libvirt platform yet")
-        }
         let overlay = "\(work)/overlay.qcow2"
         let created = try await runHostCommand("qemu-img", ["create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", image.path,
                                                             "-o", "lazy_refcounts=on", overlay])
@@ -110,7 +107,8 @@ public struct LibvirtPlatform: Platform {
                 name: domainName, label: KilnDomainLabel(runID: runID, host: ProcessInfo.processInfo.hostName, pid: getpid()), memoryMiB: spec.memoryMiB, vcpus: spec.vcpus,
                 kvm: accelerator == .kvm, firmware: domainFirmware, overlayPath: overlay, additionalDiskPaths: disks,
                 configPath: configPath, consolePath: "\(dir)/console.txt", journalPath: "\(dir)/\(JournalStream.fileName)",
-                sshPort: port, additionalNICs: spec.additionalNICs, allowOutsideNetwork: spec.allowOutsideNetwork)
+                sshPort: port, additionalNICs: spec.additionalNICs, allowOutsideNetwork: spec.allowOutsideNetwork,
+                privateNetwork: spec.privateNetwork)
             try xml.rendered.write(toFile: "\(dir)/domain.xml", atomically: true, encoding: .utf8)
             let watch = host.watch(domainName)
             let started = ContinuousClock.now
@@ -137,6 +135,20 @@ public struct LibvirtPlatform: Platform {
             return machine
         }
         throw MachineError.setupFailed(machine: spec.id, "no free loopback port for SSH after 3 tries")
+    }
+
+    /// A segment whose hub listens on sockets in the run's work directory, which QEMU started by
+    /// this machine's daemon attaches to by path (`-netdev dgram` with unix paths).
+    public func privateNetwork(machines: Int, name: String) throws -> PrivateNetwork {
+        let directory = "\(runDirectory)/net-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        do {
+            return try PrivateNetwork(machines: machines, name: name, socketDirectory: directory)
+        } catch {
+            rmdir(directory)
+            throw error
+        }
     }
 
     /// Runs a blocking libvirt call on a thread of its own, off Swift's cooperative pool.

@@ -78,6 +78,20 @@ public final class LibvirtPool: Platform {
         }
     }
 
+    /// The segment's hub runs in Kiln and its sockets are paths on this machine, which every
+    /// local daemon's QEMU can reach (remote hosts are not supported yet).
+    public func privateNetwork(machines: Int, name: String) throws -> PrivateNetwork {
+        guard let first = hosts.first(where: { $0.drainedBecause == nil }) ?? hosts.first else {
+            throw InfrastructureFailure(host: "-", reason: "the pool has no host")
+        }
+        return try first.platform.privateNetwork(machines: machines, name: name)
+    }
+
+    /// Removes the run's (by now empty) work directories, once every machine is gone.
+    public func finish() {
+        for member in hosts { rmdir(member.platform.runDirectory) }
+    }
+
     /// A free slot on a live host, waiting for one while all are busy.
     private func acquire(for machine: String) async throws -> Member {
         while true {

@@ -71,4 +71,15 @@ public protocol Platform: Sendable {
     /// Boots a machine, waits until SSH answers, runs `body`, and destroys the machine however
     /// `body` ends (returning, throwing, or its task being cancelled).
     func withMachine<R: Sendable>(_ spec: MachineSpec, _ body: @escaping @Sendable (any Machine) async throws -> R) async throws -> R
+
+    /// A private Ethernet segment for `machines` machines of the test `name`, attached the way
+    /// this platform's hypervisors can take it.
+    func privateNetwork(machines: Int, name: String) throws -> PrivateNetwork
+}
+
+extension Platform {
+    /// Socket pairs whose ends are handed to the hypervisor processes Kiln starts.
+    public func privateNetwork(machines: Int, name: String) throws -> PrivateNetwork {
+        try PrivateNetwork(machines: machines, name: name)
+    }
 }

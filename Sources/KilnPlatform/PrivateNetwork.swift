@@ -12,11 +12,24 @@ public final class PrivateNetwork: Sendable {
     public static func address(of index: Int) -> String { "10.77.0.\(index + 10)" }
     public static let prefixLength = 24
 
-    /// One machine's attachment: the descriptor to hand to the hypervisor, and its MAC address.
-    public struct Port: Sendable {
+    /// One machine's attachment: the descriptor to hand to the hypervisor (or, for a hypervisor
+    /// Kiln does not start itself, the socket paths it attaches by), and its MAC address.
+    public struct Port: Sendable, Equatable {
         public let descriptor: Int32
         public let macAddress: String
         public let address: String
+        /// For a path-bound segment: where the hub listens for this machine...
+        public let hubPath: String?
+        /// ... and where the machine's NIC binds, to which the hub sends.
+        public let machinePath: String?
+
+        public init(descriptor: Int32, macAddress: String, address: String, hubPath: String?, machinePath: String?) {
+            self.descriptor = descriptor
+            self.macAddress = macAddress
+            self.address = address
+            self.hubPath = hubPath
+            self.machinePath = machinePath
+        }
     }
 
     public let ports: [Port]
@@ -24,12 +37,30 @@ public final class PrivateNetwork: Sendable {
     private let wakeWrite: Int32
 
     /// A segment for `machines` machines of the test `name` (which only seeds the MAC addresses).
-    public init(machines: Int, name: String) throws {
+    /// Without `socketDirectory` each machine gets one end of a socket pair (for QEMU started
+    /// by Kiln); with it, the hub binds `h<i>.sock` there and machine i's NIC binds `m<i>.sock`
+    /// (QEMU's `-netdev dgram` with unix paths, for QEMU started by a libvirt daemon on this
+    /// machine). The directory is private to the run; nothing else can join either way.
+    public init(machines: Int, name: String, socketDirectory: String? = nil) throws {
         var ports: [Port] = []
         var hubEnds: [Int32] = []
         let seed = UInt8(truncatingIfNeeded: name.utf8.reduce(0) { ($0 &* 31) &+ Int($1) })
-        func closeAll() { (ports.map(\.descriptor) + hubEnds).forEach { close($0) } }
+        func closeAll() { (ports.map(\.descriptor).filter { $0 >= 0 } + hubEnds).forEach { close($0) } }
         for index in 0..<machines {
+            let mac = String(format: "52:54:00:77:%02x:%02x", seed, index)
+            if let socketDirectory {
+                let hubPath = "\(socketDirectory)/h\(index).sock"
+                let fd = Self.boundDatagramSocket(at: hubPath)
+                guard fd >= 0 else {
+                    let code = errno
+                    closeAll()
+                    throw SystemError("bind \(hubPath) for the private network", errno: code)
+                }
+                hubEnds.append(fd)
+                ports.append(Port(descriptor: -1, macAddress: mac, address: Self.address(of: index), hubPath: hubPath,
+                                  machinePath: "\(socketDirectory)/m\(index).sock"))
+                continue
+            }
             var pair: [Int32] = [-1, -1]
             let error = kiln_dgram_socketpair(&pair)
             guard error == 0 else {
@@ -37,8 +68,7 @@ public final class PrivateNetwork: Sendable {
                 throw SystemError("socketpair for the private network", errno: error)
             }
             hubEnds.append(pair[0])
-            let mac = String(format: "52:54:00:77:%02x:%02x", seed, index)
-            ports.append(Port(descriptor: pair[1], macAddress: mac, address: Self.address(of: index)))
+            ports.append(Port(descriptor: pair[1], macAddress: mac, address: Self.address(of: index), hubPath: nil, machinePath: nil))
         }
         var wake: [Int32] = [-1, -1]
         guard kiln_pipe(&wake) == 0 else {
@@ -48,8 +78,9 @@ public final class PrivateNetwork: Sendable {
         self.ports = ports
         self.wakeWrite = wake[1]
         let ends = hubEnds
+        let peers = ports.map(\.machinePath)
         let wakeFD = wake[0]
-        let thread = Thread { Self.forward(ends: ends, wake: wakeFD) }
+        let thread = Thread { Self.forward(ends: ends, peers: peers, wake: wakeFD) }
         thread.name = "kiln-private-network"
         thread.start()
     }
@@ -65,14 +96,47 @@ public final class PrivateNetwork: Sendable {
         var byte: UInt8 = 1
         _ = write(wakeWrite, &byte, 1)
         close(wakeWrite)
-        ports.forEach { close($0.descriptor) }
+        ports.filter { $0.descriptor >= 0 }.forEach { close($0.descriptor) }
+        for port in ports {
+            [port.hubPath, port.machinePath].compactMap { $0 }.forEach { unlink($0) }
+        }
+        if let directory = ports.first?.hubPath.map({ ($0 as NSString).deletingLastPathComponent }) { rmdir(directory) }
     }
 
     deinit {
         shutDown()
     }
 
-    private static func forward(ends: [Int32], wake: Int32) {
+    /// A datagram socket bound to `path`, or -1 with `errno` set.
+    private static func boundDatagramSocket(at path: String) -> Int32 {
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return -1 }
+        unlink(path)
+        var address = unixAddress(path)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0 else {
+            let code = errno
+            close(fd)
+            errno = code
+            return -1
+        }
+        return fd
+    }
+
+    private static func unixAddress(_ path: String) -> sockaddr_un {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            let bytes = Array(path.utf8.prefix(buffer.count - 1))
+            buffer.copyBytes(from: bytes)
+        }
+        return address
+    }
+
+    private static func forward(ends: [Int32], peers: [String?], wake: Int32) {
+        var addresses = peers.map { $0.map(unixAddress) }
         var fds = ends.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) } + [pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
         var frame = [UInt8](repeating: 0, count: 65_536)
         while true {
@@ -85,8 +149,17 @@ public final class PrivateNetwork: Sendable {
                 let count = recv(ends[index], &frame, frame.count, Int32(MSG_DONTWAIT))
                 guard count > 0 else { continue }
                 for other in ends.indices where other != index {
-                    // A machine that is not reading loses frames, as on a real hub.
-                    _ = send(ends[other], frame, count, Int32(MSG_DONTWAIT) | Int32(MSG_NOSIGNAL))
+                    // A machine that is not reading (or not there yet) loses frames, as on a real hub.
+                    if addresses[other] != nil {
+                        _ = withUnsafePointer(to: &addresses[other]!) {
+                            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                                sendto(ends[other], frame, count, Int32(MSG_DONTWAIT) | Int32(MSG_NOSIGNAL), $0,
+                                       socklen_t(MemoryLayout<sockaddr_un>.size))
+                            }
+                        }
+                    } else {
+                        _ = send(ends[other], frame, count, Int32(MSG_DONTWAIT) | Int32(MSG_NOSIGNAL))
+                    }
                 }
             }
         }

@@ -136,6 +136,7 @@ struct RunCommand: AsyncParsableCommand {
         let clock = ContinuousClock.now
         let tests = plan.tests
         let (ran, signal) = try await withSignalCancellation { await runner.run(tests) }
+        (platform as? LibvirtPool)?.finish()
         printer.finish()
 
         let report = RunReport(

@@ -1,4 +1,5 @@
 import Foundation
+import KilnPlatform
 import KilnTesting
 import Testing
 
@@ -91,6 +92,9 @@ struct LibvirtConnectionTests {
         extras.additionalDiskPaths = ["/run/kiln/m1/disk-1.raw", "/run/kiln/m1/disk-2.raw"]
         extras.additionalNICs = 2
         extras.allowOutsideNetwork = true
+        extras.privateNetwork = PrivateNetwork.Port(descriptor: -1, macAddress: "52:54:00:77:1f:01", address: "10.77.0.11",
+                                                    hubPath: "/var/tmp/kiln-libvirt/r-1/net-1/h1.sock",
+                                                    machinePath: "/var/tmp/kiln-libvirt/r-1/net-1/m1.sock")
         #expect(Fixtures.compareGolden(extras.rendered, "domain-xml/bios-kvm-extras.xml") == nil)
     }
 }
