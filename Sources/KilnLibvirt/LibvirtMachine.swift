@@ -6,7 +6,7 @@ import Logging
 
 /// A machine in a transient libvirt domain: the SSH side is ``SSHGuest``; this adds the domain
 /// and how it stops.
-final class LibvirtMachine: Machine {
+final class LibvirtMachine: GuestMachine {
     let guest: SSHGuest
     let domain: LibvirtDomain
     private let host: LibvirtHost
@@ -22,15 +22,6 @@ final class LibvirtMachine: Machine {
                               hypervisor: LibvirtLink(id: id, domain: domain, watch: watch, console: console, uri: host.connection.uri),
                               host: host.connection.uri)
     }
-
-    var id: String { guest.id }
-    var artifactsDirectory: String { guest.artifactsDirectory }
-
-    func run(_ command: String, timeout: Duration?) async throws -> CommandResult { try await guest.run(command, timeout: timeout) }
-    func reboot() async throws { try await guest.reboot() }
-    func awaitReboot(from bootID: String, timeout: Duration) async throws { try await guest.awaitReboot(from: bootID, timeout: timeout) }
-    func upload(_ bytes: [UInt8], to path: String, mode: Int32) async throws { try await guest.upload(bytes, to: path, mode: mode) }
-    func bootReport() -> MachineReport { guest.bootReport() }
 
     /// Logs out and destroys the domain (transient: nothing of it remains).
     func destroy() async {

@@ -53,18 +53,7 @@ public struct LibvirtPlatform: Platform {
         }
         let machine = try await boot(spec, work: work)
         return try await withTaskCancellationHandler {
-            let result: R
-            do {
-                try await machine.guest.waitForSSH()
-                result = try await body(machine)
-            } catch {
-                if !Task.isCancelled { await machine.guest.saveJournal() }
-                await machine.destroy()
-                throw error
-            }
-            await machine.guest.saveJournal()
-            await machine.destroy()
-            return result
+            try await machine.use(body)
         } onCancel: {
             // A cancelled test (its deadline, or Kiln stopping) ends its domain at once.
             try? machine.domain.destroy()

@@ -6,7 +6,7 @@ import Logging
 
 /// A machine running in a QEMU child process of Kiln: the SSH side is ``SSHGuest``; this adds
 /// what only QEMU knows (its process, its monitor) and how it stops.
-final class QEMUMachine: Machine {
+final class QEMUMachine: GuestMachine {
     let guest: SSHGuest
     private let process: ChildProcess
     private let qmp: QMPClient
@@ -23,18 +23,8 @@ final class QEMUMachine: Machine {
                                                    console: console))
     }
 
-    var id: String { guest.id }
-    var artifactsDirectory: String { guest.artifactsDirectory }
     var pid: Int32 { process.pid }
     var sshPort: Int { guest.sshPort }
-
-    // MARK: - Machine
-
-    func run(_ command: String, timeout: Duration?) async throws -> CommandResult { try await guest.run(command, timeout: timeout) }
-    func reboot() async throws { try await guest.reboot() }
-    func awaitReboot(from bootID: String, timeout: Duration) async throws { try await guest.awaitReboot(from: bootID, timeout: timeout) }
-    func upload(_ bytes: [UInt8], to path: String, mode: Int32) async throws { try await guest.upload(bytes, to: path, mode: mode) }
-    func bootReport() -> MachineReport { guest.bootReport() }
 
     // MARK: - Lifecycle
 

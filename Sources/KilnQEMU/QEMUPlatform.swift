@@ -45,19 +45,7 @@ public struct QEMUPlatform: Platform {
         // start on, so whatever the test was blocked on fails now instead of at its own timeout.
         let killSwitch = KillSwitch()
         return try await withTaskCancellationHandler {
-            let machine = try await boot(spec, killSwitch: killSwitch)
-            let result: R
-            do {
-                try await machine.guest.waitForSSH()
-                result = try await body(machine)
-            } catch {
-                if !Task.isCancelled { await machine.guest.saveJournal() }
-                await machine.destroy()
-                throw error
-            }
-            await machine.guest.saveJournal()
-            await machine.destroy()
-            return result
+            try await boot(spec, killSwitch: killSwitch).use(body)
         } onCancel: {
             killSwitch.fire()
         }
