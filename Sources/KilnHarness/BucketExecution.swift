@@ -59,13 +59,14 @@ extension TestRunner {
         let relative = relativized(machineReports)
         let wrapper = TestReport(name: name, result: ending.outcome, duration: ContinuousClock.now - started, error: ending.error,
                                  output: log, machines: relative, findings: findings)
-        observer?.testFinished(wrapper)
+        // A failed host is not the tests' verdict: the runner says so and runs them again.
+        if ending.infrastructure == nil { observer?.testFinished(wrapper) }
         var reports = members.withLock { $0 }
         for test in tests where !reports.contains(where: { $0.name == test.metadata.name }) {
             let report = markingKnownFailure(TestReport(
                 name: test.metadata.name, result: .fail, duration: .zero,
                 error: "not run: the shared machine \(name) failed (\(ending.error ?? "unknown"))", output: "", machines: relative))
-            observer?.testFinished(report)
+            if ending.infrastructure == nil { observer?.testFinished(report) }
             reports.append(report)
         }
         return ([wrapper] + reports.map { member in

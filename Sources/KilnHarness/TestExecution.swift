@@ -38,7 +38,8 @@ extension TestRunner {
         let report = markingKnownFailure(TestReport(
             name: name, result: ending.outcome, duration: ContinuousClock.now - started, error: ending.error,
             output: log, machines: relativized(machineReports), attempts: attempt, findings: findings))
-        observer?.testFinished(report)
+        // A failed host is not the test's verdict: the runner says so and runs it again.
+        if ending.infrastructure == nil { observer?.testFinished(report) }
         return (report, ending.infrastructure)
     }
 
