@@ -178,14 +178,18 @@ public struct TestRunner: Sendable {
     func runRetryingInfrastructure(_ job: Job) async -> [TestReport] {
         var retries: [String] = []
         while true {
-            let (reports, failure): ([TestReport], InfrastructureFailure?)
-            switch job {
-            case .single(let test, let attempt):
-                let (report, infrastructure) = await runExclusive(test, attempt: attempt)
-                (reports, failure) = ([report], infrastructure)
-            case .bucket(let tests, let index):
-                (reports, failure) = await runBucket(tests, index: index)
+            // Room on the platform's hosts is waited for here, before any deadline starts.
+            let admission = try? await platform.admit(machines: machineCount(of: job))
+            let (reports, failure): ([TestReport], InfrastructureFailure?) = await PlatformAdmission.$current.withValue(admission) {
+                switch job {
+                case .single(let test, let attempt):
+                    let (report, infrastructure) = await runExclusive(test, attempt: attempt)
+                    return ([report], infrastructure)
+                case .bucket(let tests, let index):
+                    return await runBucket(tests, index: index)
+                }
             }
+            admission?.release()
             guard let failure, retries.count < Self.maxInfrastructureRetries, !Task.isCancelled else {
                 return retries.isEmpty ? reports : reports.map { report in
                     var retried = report
@@ -199,6 +203,14 @@ public struct TestRunner: Sendable {
                 let directory = "\(outputDirectory)/\(report.name)"
                 try? FileManager.default.moveItem(atPath: directory, toPath: "\(directory).infrastructure-\(retries.count)")
             }
+        }
+    }
+
+    /// Machines a job boots at once (a test that boots its own counts as one).
+    func machineCount(of job: Job) -> Int {
+        switch job {
+        case .single(let test, _): max(1, test.metadata.clusterSize)
+        case .bucket: 1
         }
     }
 

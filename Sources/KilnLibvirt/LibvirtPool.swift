@@ -63,9 +63,33 @@ public final class LibvirtPool: Platform {
     /// Machines the pool runs at once while every host lives.
     public var capacity: Int { hosts.map(\.capacity).reduce(0, +) }
 
+    /// Slots for a job's `machines`, across live hosts, waited for before the job's deadline.
+    public func admit(machines: Int) async throws -> PlatformAdmission? {
+        while true {
+            try Task.checkCancellation()
+            guard hosts.contains(where: { $0.drainedBecause == nil }) else { return nil }  // withMachine says why
+            var taken: [Member] = []
+            for _ in 0..<machines {
+                guard let member = hosts.sorted(by: { $0.freeSlots > $1.freeSlots }).first(where: { $0.take() }) else { break }
+                taken.append(member)
+            }
+            if taken.count == machines {
+                let hosts = self.hosts
+                return PlatformAdmission(slots: taken.map(\.uri)) { uris in
+                    for uri in uris { hosts.first { $0.uri == uri }?.give() }
+                }
+            }
+            taken.forEach { $0.give() }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
     public func withMachine<R: Sendable>(_ spec: MachineSpec, _ body: @escaping @Sendable (any Machine) async throws -> R) async throws -> R {
-        let member = try await acquire(for: spec.id)
-        defer { member.give() }
+        // A slot the job's admission set aside (given back with the admission), else one now.
+        let admitted = PlatformAdmission.current?.take().flatMap { uri in hosts.first { $0.uri == uri && $0.drainedBecause == nil } }
+        let member: Member
+        if let admitted { member = admitted } else { member = try await acquire(for: spec.id) }
+        defer { if admitted == nil { member.give() } }
         do {
             return try await watching(member) { try await member.platform.withMachine(spec, body) }
         } catch let failure as InfrastructureFailure {

@@ -75,9 +75,16 @@ public protocol Platform: Sendable {
     /// A private Ethernet segment for `machines` machines of the test `name`, attached the way
     /// this platform's hypervisors can take it.
     func privateNetwork(machines: Int, name: String) throws -> PrivateNetwork
+
+    /// Waits, before a job's deadline starts, until `machines` machines can start at once, and
+    /// sets that room aside; nil when the platform never makes a machine wait (the runner's
+    /// budget is enough).
+    func admit(machines: Int) async throws -> PlatformAdmission?
 }
 
 extension Platform {
+    public func admit(machines: Int) async throws -> PlatformAdmission? { nil }
+
     /// Socket pairs whose ends are handed to the hypervisor processes Kiln starts.
     public func privateNetwork(machines: Int, name: String) throws -> PrivateNetwork {
         try PrivateNetwork(machines: machines, name: name)

@@ -1,4 +1,6 @@
 import Foundation
+import KilnPlatform
+import Synchronization
 import Testing
 
 @testable import KilnLibvirt
@@ -61,5 +63,20 @@ struct LibvirtHostArgumentTests {
         #expect(throws: LibvirtHostArgumentError.self) { try LibvirtHostArgument(parsing: "") }
         #expect(LibvirtHostArgument.defaultCapacity(memoryMiB: 24 * 1024, cpus: 2) == 2)
         #expect(LibvirtHostArgument.defaultCapacity(memoryMiB: 2048, cpus: 8) == 1)
+    }
+}
+
+/// Room set aside for a job before its deadline.
+struct PlatformAdmissionTests {
+    @Test func slotsAreTakenOnceAndGivenBackTogetherOnce() {
+        let given = Mutex<[String]>([])
+        let admission = PlatformAdmission(slots: ["a", "b"]) { uris in given.withLock { $0 += uris } }
+        #expect(admission.take() == "a")
+        #expect(admission.take() == "b")
+        #expect(admission.take() == nil)
+        admission.release()
+        admission.release()
+        #expect(given.withLock { $0 } == ["a", "b"])
+        #expect(PlatformAdmission.current == nil)
     }
 }

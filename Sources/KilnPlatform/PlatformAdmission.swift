@@ -1,0 +1,34 @@
+import Synchronization
+
+/// Room a platform set aside for one job's machines before the job's deadline starts (a pool of
+/// hosts, each with limited slots), so that a test never spends its own time waiting for a host.
+/// The runner makes it ``current`` for the job; the platform's `withMachine` takes its slots;
+/// the runner releases what is left when the job ends.
+public final class PlatformAdmission: Sendable {
+    /// The admission of the job running in this task, if its platform gave one.
+    @TaskLocal public static var current: PlatformAdmission?
+
+    private let slots: Mutex<(free: [String], held: [String])>
+    private let giveBack: @Sendable ([String]) -> Void
+
+    /// `slots`: one key (the platform's name for a host) per machine; `giveBack` returns slots
+    /// to the platform.
+    public init(slots: [String], giveBack: @escaping @Sendable ([String]) -> Void) {
+        self.slots = Mutex((free: slots, held: slots))
+        self.giveBack = giveBack
+    }
+
+    /// Takes one of the set-aside slots, or nil when none is left.
+    public func take() -> String? {
+        slots.withLock { $0.free.isEmpty ? nil : $0.free.removeFirst() }
+    }
+
+    /// Gives every slot back; later calls do nothing.
+    public func release() {
+        let held = slots.withLock { state -> [String] in
+            defer { state = (free: [], held: []) }
+            return state.held
+        }
+        if !held.isEmpty { giveBack(held) }
+    }
+}
