@@ -34,6 +34,8 @@ struct ExternalScriptRun {
     var unit: String { ExternalGuestLayout.unitName(of: context.testName) }
     var stateDirectory: String { ExternalGuestLayout.stateDirectory(of: context.testName) }
     var journalFile: String { "\(context.artifactsDirectory)/unit-journal.txt" }
+    /// The command whose output ``ExternalUnitState`` reads: the unit's state and the marks.
+    var probe: String { "sudo -n sh -c " + Shell.quoted(ExternalUnitState.probeCommand(unit: unit, stateDirectory: stateDirectory)) }
 
     func run() async throws {
         try await install()
@@ -47,9 +49,9 @@ struct ExternalScriptRun {
             let end = try await follow(bootID: bootID, until: started + limit)
             switch end {
             case .passed:
-                let output = await collectJournal(bootID: bootID)
+                await collectJournal(bootID: bootID)
                 await stopUnit()
-                context.log("\(executable) exited with status 0" + Self.tail(output, lines: 0))
+                context.log("\(executable) exited with status 0")
                 return
             case .failed(let reason):
                 let output = await collectJournal(bootID: bootID)
@@ -69,12 +71,11 @@ struct ExternalScriptRun {
                 context.log("\(executable) asked for a reboot with mark \(next)" + (byScript ? " and reboots by itself" : ""))
                 if byScript {
                     if !alreadyRebooted {
-                        let left = started + limit - ContinuousClock.now
-                        try await machine.awaitReboot(from: bootID, timeout: min(Self.rebootTimeout, max(left, .seconds(1))))
+                        try await machine.awaitReboot(from: bootID, timeout: Self.rebootWait(until: started + limit))
                     }
-                    _ = await collectJournal(bootID: bootID)
+                    await collectJournal(bootID: bootID)
                 } else {
-                    _ = await collectJournal(bootID: bootID)
+                    await collectJournal(bootID: bootID)
                     try await machine.reboot()
                 }
                 guard ContinuousClock.now < started + limit else {
@@ -125,7 +126,6 @@ struct ExternalScriptRun {
 
     /// Polls until the script ends, asks for a reboot, or runs past `deadline`.
     private func follow(bootID: String, until deadline: ContinuousClock.Instant) async throws -> SegmentEnd {
-        let probe = "sudo -n sh -c " + Shell.quoted(ExternalUnitState.probeCommand(unit: unit, stateDirectory: stateDirectory))
         context.activity.begin("running \(executable) as \(unit) on \(machine.id)")
         defer { context.activity.end() }
         while true {
@@ -155,9 +155,7 @@ struct ExternalScriptRun {
     private func unexpectedReboot(from bootID: String, after error: any Error,
                                   deadline: ContinuousClock.Instant) async throws -> SegmentEnd {
         context.log("lost the connection while \(executable) ran (\(error)); waiting for a new boot")
-        let left = deadline - ContinuousClock.now
-        try await machine.awaitReboot(from: bootID, timeout: min(Self.rebootTimeout, max(left, .seconds(1))))
-        let probe = "sudo -n sh -c " + Shell.quoted(ExternalUnitState.probeCommand(unit: unit, stateDirectory: stateDirectory))
+        try await machine.awaitReboot(from: bootID, timeout: Self.rebootWait(until: deadline))
         let state = ExternalUnitState(parsing: try await machine.check(probe))
         guard let mark = state.preparedMark ?? state.rebootMark else {
             throw TestFailure("the machine rebooted while the script ran, without a reboot mark (use /tmp/autopkgtest-reboot MARK, or /tmp/autopkgtest-reboot-prepare MARK before rebooting)")
@@ -200,6 +198,11 @@ struct ExternalScriptRun {
         guard lines > 0 else { return "" }
         let last = output.split(separator: "\n").suffix(lines)
         return last.isEmpty ? "" : "; its last output (unit-journal.txt):\n" + last.map { "  \($0)" }.joined(separator: "\n")
+    }
+
+    /// How long to wait for a reboot: ``rebootTimeout``, but not past the script's `deadline`.
+    static func rebootWait(until deadline: ContinuousClock.Instant) -> Duration {
+        min(rebootTimeout, max(deadline - ContinuousClock.now, .seconds(1)))
     }
 
     static func minutes(_ limit: Duration) -> String {
