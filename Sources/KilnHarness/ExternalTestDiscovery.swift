@@ -24,6 +24,15 @@ public struct ExternalTestDiscovery {
     /// Non-executable files that start with `#!`: probably tests someone forgot to `chmod +x`.
     public var warnings: [String] = []
 
+    /// Every test under each of `arguments` (each as `init(_:)` takes it), with every warning.
+    public init(all arguments: [String]) throws(ConfigError) {
+        for argument in arguments {
+            let found = try ExternalTestDiscovery(argument)
+            tests += found.tests
+            warnings += found.warnings
+        }
+    }
+
     /// - Throws: `ConfigError` for a header that does not parse (with file and line), a
     ///   `config.fcc`, or a directory that does not exist.
     public init(_ argument: String) throws(ConfigError) {

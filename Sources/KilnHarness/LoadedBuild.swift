@@ -15,13 +15,10 @@ public struct LoadedBuild: Sendable {
     /// `builds/` directory (its newest x86_64 build), or a coreos-assembler work directory.
     /// - Throws: `BuildMetadataError` naming the file and what is wrong: a missing file, bad
     ///   metadata, or an image whose size or sha256 does not match.
-    /// The config repository of the coreos-assembler work directory the build lives in
-    /// (`<workdir>/src/config`, for `<workdir>/builds/<id>/<arch>/meta.json`), when there is
-    /// one: kola takes its `tests/kola` as the `ext.config.*` tests and its
-    /// `kola-denylist.yaml` as the denylist.
-    public var configRepository: String? { Self.configRepository(ofMeta: metaPath) }
-
-    /// ``configRepository`` for the build whose `meta.json` is at `metaPath`.
+    /// The config repository of the coreos-assembler work directory of the build whose
+    /// `meta.json` is at `metaPath` (`<workdir>/src/config`, for
+    /// `<workdir>/builds/<id>/<arch>/meta.json`), when there is one: kola takes its `tests/kola`
+    /// as the `ext.config.*` tests and its `kola-denylist.yaml` as the denylist.
     public static func configRepository(ofMeta metaPath: String) -> String? {
         let url = URL(fileURLWithPath: metaPath).standardizedFileURL
         let builds = url.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

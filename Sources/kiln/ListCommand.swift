@@ -32,15 +32,13 @@ struct ListCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
-        for directory in directories {
-            do {
-                let found = try ExternalTestDiscovery(directory)
-                for warning in found.warnings { FileHandle.standardError.write(Data("kiln: warning: \(warning)\n".utf8)) }
-                metadata += found.tests.map(\.testMetadata)
-            } catch {
-                FileHandle.standardError.write(Data("kiln: error: \(error)\n".utf8))
-                throw ExitCode(2)
-            }
+        do {
+            let found = try ExternalTestDiscovery(all: directories)
+            for warning in found.warnings { FileHandle.standardError.write(Data("kiln: warning: \(warning)\n".utf8)) }
+            metadata += found.tests.map(\.testMetadata)
+        } catch {
+            FileHandle.standardError.write(Data("kiln: error: \(error)\n".utf8))
+            throw ExitCode(2)
         }
         if json {
             let encoder = JSONEncoder()

@@ -56,8 +56,9 @@ extension RunCommand {
                 throw InputError("--parallel must be a positive number or auto, got '\(parallel)'")
             }
             // External tests named with -E first: a malformed header is reported before the build is looked at.
-            var warnings: [String] = []
-            var external = try discoverExternalTests(externalDirectories, warnings: &warnings)
+            let named = try ExternalTestDiscovery(all: externalDirectories)
+            var external = named.tests
+            var warnings = named.warnings
             let appended = try await loadAppendedConfigs()
             let buildPath = build ?? ProcessInfo.processInfo.environment["KILN_BUILD"] ?? ".work/builds"
             let metaPath: String
@@ -70,8 +71,11 @@ extension RunCommand {
                     .checkPatterns(in: try BuiltinTests.registry().metadata + external.map(\.testMetadata))
                 throw error
             }
-            if let repository = LoadedBuild.configRepository(ofMeta: metaPath) {
-                external += try discoverExternalTests(["config=\(repository)"], warnings: &warnings)
+            let repository = LoadedBuild.configRepository(ofMeta: metaPath)
+            if let repository {
+                let found = try ExternalTestDiscovery("config=\(repository)")
+                external += found.tests
+                warnings += found.warnings
             }
             let registry = try TestRegistry(BuiltinTests.registry().tests + external.map { try $0.registeredTest() })
             _ = try TestSelection(patterns: patterns, target: RunTarget(platform: "qemu")).checkPatterns(in: registry.metadata)
@@ -109,7 +113,7 @@ extension RunCommand {
                 return false
             }
             // kola reads the config repository's denylist; --denylist replaces it.
-            let configDenylist = loaded.configRepository.map { "\($0)/kola-denylist.yaml" }
+            let configDenylist = repository.map { "\($0)/kola-denylist.yaml" }
                 .flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
             if let denylist = denylist ?? configDenylist {
                 let list = try loadDenylist(denylist)
@@ -158,17 +162,6 @@ extension RunCommand {
         } catch let error as DenylistError {
             throw Self.fail("\(error)", status: 2)
         }
-    }
-
-    /// The external tests under `directories` (`[NAME=]DIR`), with discovery's warnings.
-    private func discoverExternalTests(_ directories: [String], warnings: inout [String]) throws(ConfigError) -> [ExternalTest] {
-        var tests: [ExternalTest] = []
-        for directory in directories {
-            let found = try ExternalTestDiscovery(directory)
-            warnings += found.warnings
-            tests += found.tests
-        }
-        return tests
     }
 
     private func loadAppendedConfigs() async throws -> [(config: IgnitionConfig, source: String)] {
