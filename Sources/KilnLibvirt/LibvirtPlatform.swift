@@ -66,11 +66,7 @@ public struct LibvirtPlatform: Platform {
         let configPath = "\(dir)/config.ign"
         try Data(spec.config.rendered.utf8).write(to: URL(fileURLWithPath: configPath))
         let overlay = "\(work)/overlay.qcow2"
-        let created = try await runHostCommand("qemu-img", ["create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", image.path,
-                                                            "-o", "lazy_refcounts=on", overlay])
-        guard created.status.succeeded else {
-            throw MachineError.setupFailed(machine: spec.id, "qemu-img could not create an overlay on \(image.path): \(created.stderr)")
-        }
+        try await MachineImageFiles.createOverlay(on: image.path, at: overlay, machine: spec.id)
         var disks: [String] = []
         for (index, size) in spec.additionalDisksGiB.enumerated() {
             let path = "\(work)/disk-\(index + 1).raw"
@@ -79,12 +75,8 @@ public struct LibvirtPlatform: Platform {
             else { throw MachineError.setupFailed(machine: spec.id, "cannot create \(path)") }
             disks.append(path)
         }
-        let bootFirmware = spec.firmware ?? image.firmware
         var domainFirmware = LibvirtDomainXML.Firmware.bios
-        if bootFirmware == .uefi {
-            guard let firmware = firmware ?? UEFIFirmware.find() else {
-                throw MachineError.setupFailed(machine: spec.id, "UEFI was asked for but no OVMF firmware is installed (harness/setup installs ovmf)")
-            }
+        if let firmware = try MachineImageFiles.uefiFirmware(for: spec, image: image, found: firmware) {
             let variables = "\(work)/uefi-vars.fd"
             try FileManager.default.copyItem(atPath: firmware.variablesTemplate, toPath: variables)
             domainFirmware = .uefi(code: firmware.code, variables: variables)

@@ -13,12 +13,7 @@ struct MachineDisks: ~Copyable {
 
     init(image: String, firmware: UEFIFirmware?, directory: String, machine: String, additionalGiB: [Int] = []) async throws {
         let overlayPath = "\(directory)/.overlay-\(getpid())-\(machine).qcow2"
-        let created = try await runHostCommand(
-            "qemu-img", ["create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", image, "-o", "lazy_refcounts=on", overlayPath])
-        guard created.status.succeeded else {
-            unlink(overlayPath)
-            throw MachineError.setupFailed(machine: machine, "qemu-img could not create an overlay on \(image): \(created.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
-        }
+        try await MachineImageFiles.createOverlay(on: image, at: overlayPath, machine: machine)
         let overlay = open(overlayPath, O_RDWR | O_CLOEXEC)
         let openErrno = errno
         unlink(overlayPath)

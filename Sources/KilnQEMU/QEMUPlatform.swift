@@ -57,14 +57,7 @@ public struct QEMUPlatform: Platform {
         let configPath = "\(dir)/config.ign"
         try Data(spec.config.rendered.utf8).write(to: URL(fileURLWithPath: configPath))
         let bootFirmware = spec.firmware ?? image.firmware
-        var uefi = firmware
-        if bootFirmware == .uefi, uefi == nil {
-            guard let found = UEFIFirmware.find() else {
-                throw MachineError.setupFailed(machine: spec.id, "UEFI was asked for but no OVMF firmware is installed (harness/setup installs ovmf)")
-            }
-            uefi = found
-        }
-        if bootFirmware == .bios { uefi = nil }
+        let uefi = try MachineImageFiles.uefiFirmware(for: spec, image: image, found: firmware)
         let disks = try await MachineDisks(image: image.path, firmware: uefi, directory: dir, machine: spec.id,
                                            additionalGiB: spec.additionalDisksGiB)
         defer { disks.release() }
