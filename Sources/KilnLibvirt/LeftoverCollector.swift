@@ -1,4 +1,5 @@
 import Foundation
+import KilnCore
 
 /// What `kiln gc` removes: domains carrying Kiln's label whose Kiln process (on this host) is
 /// gone, and the work directories of such runs under ``LibvirtPlatform/workRoot``. A run whose
@@ -56,20 +57,52 @@ public struct LeftoverCollector: Sendable {
         return findings
     }
 
-    /// Work directories `<workRoot>/<run>-<pid>` of runs whose Kiln is gone.
+    /// Work directories under `workRoot` on this machine of runs whose Kiln is gone:
+    /// `<run>-<pid>` (a run on this machine's daemon) or `<run>@<host>-<pid>` (a run of Kiln on
+    /// `host` that used this machine as a remote host; kept unless `host` is this one).
     public func collectWorkDirectories(dryRun: Bool) -> [Finding] {
         let entries = ((try? FileManager.default.contentsOfDirectory(atPath: workRoot)) ?? []).sorted()
         return entries.compactMap { entry in
-            guard let dash = entry.lastIndex(of: "-"), let pid = Int32(entry[entry.index(after: dash)...]) else { return nil }
-            let path = "\(workRoot)/\(entry)"
-            if isAlive(pid) { return Finding(what: path, action: .kept, reason: "Kiln (pid \(pid)) still runs") }
-            if dryRun { return Finding(what: path, action: .wouldRemove, reason: "Kiln (pid \(pid)) is gone") }
+            guard let finding = judge(entry, on: nil), finding.action == .wouldRemove, !dryRun else { return judge(entry, on: nil) }
             do {
-                try FileManager.default.removeItem(atPath: path)
-                return Finding(what: path, action: .removed, reason: "Kiln (pid \(pid)) is gone")
+                try FileManager.default.removeItem(atPath: "\(workRoot)/\(entry)")
+                return Finding(what: finding.what, action: .removed, reason: finding.reason)
             } catch {
-                return Finding(what: path, action: .failed, reason: error.localizedDescription)
+                return Finding(what: finding.what, action: .failed, reason: error.localizedDescription)
             }
         }
+    }
+
+    /// The work directories this Kiln host's dead runs left on a remote host (`<run>@<this host>-<pid>`).
+    public func collectWorkDirectories(on access: any LibvirtHostAccess, dryRun: Bool) async -> [Finding] {
+        let listing = (try? await access.run("ls -1 \(Shell.quoted(workRoot)) 2>/dev/null || true")) ?? ""
+        var findings: [Finding] = []
+        for entry in listing.split(separator: "\n").map(String.init).sorted() where entry.contains("@") {
+            guard let finding = judge(entry, on: access.name) else { continue }
+            guard finding.action == .wouldRemove, !dryRun else {
+                findings.append(finding)
+                continue
+            }
+            do {
+                try await access.run("rm -rf \(Shell.quoted("\(workRoot)/\(entry)"))")
+                findings.append(Finding(what: finding.what, action: .removed, reason: finding.reason))
+            } catch {
+                findings.append(Finding(what: finding.what, action: .failed, reason: "\(error)"))
+            }
+        }
+        return findings
+    }
+
+    /// Whether work directory `entry` (on `host`; nil: this machine) is a leftover to remove
+    /// (`wouldRemove`) or is kept, and why; nil when it is not a run's directory.
+    func judge(_ entry: String, on host: String?) -> Finding? {
+        guard let dash = entry.lastIndex(of: "-"), let pid = Int32(entry[entry.index(after: dash)...]) else { return nil }
+        let path = "\(workRoot)/\(entry)" + (host.map { " on \($0)" } ?? "")
+        if let at = entry.lastIndex(of: "@") {
+            let owner = String(entry[entry.index(after: at)..<dash])
+            if owner != hostName { return Finding(what: path, action: .kept, reason: "started by Kiln on \(owner), not here") }
+        }
+        if isAlive(pid) { return Finding(what: path, action: .kept, reason: "Kiln (pid \(pid)) still runs") }
+        return Finding(what: path, action: .wouldRemove, reason: "Kiln (pid \(pid)) is gone")
     }
 }

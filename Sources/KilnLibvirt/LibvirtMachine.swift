@@ -11,15 +11,22 @@ final class LibvirtMachine: GuestMachine {
     let domain: LibvirtDomain
     private let host: LibvirtHost
     private let logger: Logger
+    private let afterDestroy: @Sendable () async -> Void
 
+    /// - Parameters:
+    ///   - qemuLog: libvirt's log of the domain's QEMU, when it is on this machine.
+    ///   - afterDestroy: what ends with the domain (a remote host's port forward and mirrors).
     init(id: String, artifactsDirectory: String, domain: LibvirtDomain, watch: LibvirtHost.DomainWatch, host: LibvirtHost,
-         console: ConsoleWatcher, sshTarget: SSHConnection.Target, started: ContinuousClock.Instant, logger: Logger) {
+         console: ConsoleWatcher, sshTarget: SSHConnection.Target, started: ContinuousClock.Instant, qemuLog: String?,
+         logger: Logger, afterDestroy: @escaping @Sendable () async -> Void = {}) {
         self.domain = domain
         self.host = host
         self.logger = logger
+        self.afterDestroy = afterDestroy
         self.guest = SSHGuest(id: id, artifactsDirectory: artifactsDirectory, console: console, target: sshTarget,
                               started: started, logger: logger,
-                              hypervisor: LibvirtLink(id: id, domain: domain, watch: watch, console: console, uri: host.connection.uri),
+                              hypervisor: LibvirtLink(id: id, domain: domain, watch: watch, console: console, uri: host.connection.uri,
+                                                          qemuLog: qemuLog),
                               host: host.connection.uri)
     }
 
@@ -36,6 +43,7 @@ final class LibvirtMachine: GuestMachine {
                 logger.warning("could not destroy \(domain.name): \(error)")
             }
         }
+        await afterDestroy()
         guest.finish()
         host.unwatch(domain.name)
         logger.debug("destroyed", metadata: ["machine": "\(id)"])
@@ -49,6 +57,7 @@ struct LibvirtLink: HypervisorLink {
     let watch: LibvirtHost.DomainWatch
     let console: ConsoleWatcher
     let uri: String
+    let qemuLog: String?
 
     var hasEnded: Bool {
         if watch.ended != nil { return true }
@@ -68,8 +77,9 @@ struct LibvirtLink: HypervisorLink {
         case .stopped(let reason): how = "the domain stopped (\(reason))"
         default: how = "the domain is gone from \(uri)"
         }
-        let log = (try? String(contentsOfFile: "/var/log/libvirt/qemu/\(domain.name).log", encoding: .utf8))
-            .map { $0.split(separator: "\n").suffix(10).joined(separator: "\n") } ?? ""
+        let log = qemuLog.map { path in
+            (try? String(contentsOfFile: path, encoding: .utf8)).map { $0.split(separator: "\n").suffix(10).joined(separator: "\n") } ?? ""
+        } ?? "(QEMU's log is on the host \(uri): /var/log/libvirt/qemu/\(domain.name).log)"
         return MachineError.hypervisorExited(machine: id, status: how, log: log, consoleTail: console.tail(lines: 15))
     }
 }

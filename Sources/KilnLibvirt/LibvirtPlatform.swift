@@ -4,93 +4,128 @@ public import KilnPlatform
 public import KilnSSH
 public import Logging
 
-/// Boots machines as transient libvirt domains on one host (a local daemon for now: the
-/// machine's files and its SSH port forward are on this machine). Each domain is created with
-/// `AUTODESTROY`, so it dies with Kiln's connection whatever ends Kiln, and carries Kiln's label
-/// (run id and pid) for `kiln gc`. Its writable files (overlay, UEFI variables, extra disks)
-/// live in a work directory of the run under ``workRoot``, removed with the machine.
+/// Boots machines as transient libvirt domains on one host: a daemon on this machine, or a
+/// remote one reached through ``SSHHostAccess`` (the image copied there once, the guest's SSH
+/// port forwarded back over the host's SSH connection, console and journal mirrored into the
+/// artifacts directory). Each domain is created with `AUTODESTROY`, so it dies with Kiln's
+/// connection whatever ends Kiln, and carries Kiln's label (run id, host and pid) for `kiln gc`.
+/// Its writable files (overlay, UEFI variables, extra disks; on a remote host also its config,
+/// console and journal) live on the host in a work directory of the run under ``workRoot``,
+/// removed with the machine.
 public struct LibvirtPlatform: Platform {
     public let name = "libvirt"
     public let host: LibvirtHost
+    public let access: any LibvirtHostAccess
     public let image: BootImage
+    public let imageSHA256: String
     public let accelerator: Accelerator
     public let sshKey: SSHKeyPair
     public let logger: Logger
     public let runID: String
-    let firmware: UEFIFirmware?
 
-    /// Where runs keep their machines' writable files: `<workRoot>/<runID>-<pid>/<machine>/`.
+    /// Where runs keep their machines' writable files on a host:
+    /// `<workRoot>/<runID>-<pid>/<machine>/` on this machine, `<workRoot>/<runID>@<kiln's host>-<pid>/`
+    /// on a remote one.
     public static let workRoot = "/var/tmp/kiln-libvirt"
 
-    /// - Throws: `MachineError.setupFailed` when qemu-img or (for UEFI images) OVMF is missing.
-    public init(host: LibvirtHost, image: BootImage, accelerator: Accelerator, sshKey: SSHKeyPair, runID: String,
-                logger: Logger) throws {
-        guard findExecutable("qemu-img") != nil else {
-            throw MachineError.setupFailed(machine: "-", "qemu-img not found (harness/setup installs qemu-utils)")
+    /// - Throws: `MachineError.setupFailed` when qemu-img or (for UEFI images) OVMF is missing
+    ///   on the host.
+    public init(host: LibvirtHost, access: any LibvirtHostAccess = LocalHostAccess(), image: BootImage, imageSHA256: String,
+                accelerator: Accelerator, sshKey: SSHKeyPair, runID: String, logger: Logger) async throws {
+        guard (try? await access.run("command -v qemu-img")) != nil else {
+            throw MachineError.setupFailed(machine: "-", "qemu-img not found on \(access.name) (Debian: qemu-utils)")
         }
-        self.firmware = UEFIFirmware.find()
-        if image.firmware == .uefi, firmware == nil {
-            throw MachineError.setupFailed(machine: "-", "the image boots with UEFI but no OVMF firmware is installed (harness/setup installs ovmf)")
+        if image.firmware == .uefi, try await access.uefiFirmware() == nil {
+            throw MachineError.setupFailed(machine: "-", "the image boots with UEFI but \(access.name) has no OVMF firmware (Debian: ovmf)")
         }
         self.host = host
+        self.access = access
         self.image = image
+        self.imageSHA256 = imageSHA256
         self.accelerator = accelerator
         self.sshKey = sshKey
         self.runID = runID
         self.logger = logger
     }
 
-    /// This run's work directory.
-    public var runDirectory: String { "\(Self.workRoot)/\(runID)-\(getpid())" }
+    /// This run's work directory on the host.
+    public var runDirectory: String {
+        let owner = access.isLocal ? "" : "@\(ProcessInfo.processInfo.hostName)"
+        return "\(Self.workRoot)/\(runID)\(owner)-\(getpid())"
+    }
 
     public func withMachine<R: Sendable>(_ spec: MachineSpec, _ body: @escaping @Sendable (any Machine) async throws -> R) async throws -> R {
         let work = "\(runDirectory)/\(spec.id)"
-        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-        defer {
-            try? FileManager.default.removeItem(atPath: work)
-            rmdir(runDirectory)  // the run's last machine leaves nothing behind
+        try await access.run("mkdir -p -m 700 \(Shell.quoted(runDirectory)) \(Shell.quoted(work))")
+        do {
+            let machine = try await boot(spec, work: work)
+            let result = try await withTaskCancellationHandler {
+                try await machine.use(body)
+            } onCancel: {
+                // A cancelled test (its deadline, or Kiln stopping) ends its domain at once.
+                try? machine.domain.destroy()
+            }
+            await removeWork(work)
+            return result
+        } catch {
+            await removeWork(work)
+            throw error
         }
-        let machine = try await boot(spec, work: work)
-        return try await withTaskCancellationHandler {
-            try await machine.use(body)
-        } onCancel: {
-            // A cancelled test (its deadline, or Kiln stopping) ends its domain at once.
-            try? machine.domain.destroy()
-        }
+    }
+
+    /// Removes a machine's work directory, and the run's when it was the last (also when the
+    /// test was cancelled: the commands run outside its task).
+    private func removeWork(_ work: String) async {
+        let script = "rm -rf \(Shell.quoted(work)); rmdir \(Shell.quoted(runDirectory)) 2>/dev/null || true"
+        let access = access
+        _ = await Task { try? await access.run(script) }.value
     }
 
     /// Creates the machine's files and its domain (retrying when the SSH port was taken).
     func boot(_ spec: MachineSpec, work: String) async throws -> LibvirtMachine {
+        func q(_ path: String) -> String { Shell.quoted(path) }
         let dir = spec.artifactsDirectory
+        let local = access.isLocal
         let configPath = "\(dir)/config.ign"
         try Data(spec.config.rendered.utf8).write(to: URL(fileURLWithPath: configPath))
+        let hostConfigPath = local ? configPath : "\(work)/config.ign"
+        if !local { try await access.write(Data(spec.config.rendered.utf8), to: hostConfigPath) }
+        let baseImage = try await access.image(at: image.path, sha256: imageSHA256)
         let overlay = "\(work)/overlay.qcow2"
-        try await MachineImageFiles.createOverlay(on: image.path, at: overlay, machine: spec.id)
-        var disks: [String] = []
-        for (index, size) in spec.additionalDisksGiB.enumerated() {
-            let path = "\(work)/disk-\(index + 1).raw"
-            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
-                truncate(path, off_t(size) * 1_073_741_824) == 0
-            else { throw MachineError.setupFailed(machine: spec.id, "cannot create \(path)") }
-            disks.append(path)
+        var script = ["qemu-img create -q -f qcow2 -F qcow2 -b \(q(baseImage)) -o lazy_refcounts=on \(q(overlay))"]
+        let disks = spec.additionalDisksGiB.indices.map { "\(work)/disk-\($0 + 1).raw" }
+        for (path, size) in zip(disks, spec.additionalDisksGiB) {
+            script.append("(umask 077 && truncate -s \(size)G \(q(path)))")
         }
         var domainFirmware = LibvirtDomainXML.Firmware.bios
-        if let firmware = try MachineImageFiles.uefiFirmware(for: spec, image: image, found: firmware) {
+        if (spec.firmware ?? image.firmware) == .uefi {
+            guard let firmware = try await access.uefiFirmware() else {
+                throw MachineError.setupFailed(machine: spec.id, "UEFI was asked for but \(access.name) has no OVMF firmware (Debian: ovmf)")
+            }
             let variables = "\(work)/uefi-vars.fd"
-            try FileManager.default.copyItem(atPath: firmware.variablesTemplate, toPath: variables)
+            script.append("cp \(q(firmware.variablesTemplate)) \(q(variables))")
             domainFirmware = .uefi(code: firmware.code, variables: variables)
         }
+        do {
+            _ = try await access.run(script.joined(separator: " && "))
+        } catch {
+            throw MachineError.setupFailed(machine: spec.id, "the machine's files on \(access.name): \(error)")
+        }
+        let console = local ? "\(dir)/console.txt" : "\(work)/console.txt"
+        let journal = local ? "\(dir)/\(JournalStream.fileName)" : "\(work)/\(JournalStream.fileName)"
         let domainName = "kiln-\(runID)-\(spec.id)"
         for attempt in 1...3 {
-            let port = try freeLoopbackPort()
+            // This machine: a port free here. A remote host: one there, forwarded here.
+            let port = local ? try freeLoopbackPort() : Int.random(in: 20_000..<60_000)
             let xml = LibvirtDomainXML(
                 name: domainName, label: KilnDomainLabel(runID: runID, host: ProcessInfo.processInfo.hostName, pid: getpid()), memoryMiB: spec.memoryMiB, vcpus: spec.vcpus,
                 kvm: accelerator == .kvm, firmware: domainFirmware, overlayPath: overlay, additionalDiskPaths: disks,
-                configPath: configPath, consolePath: "\(dir)/console.txt", journalPath: "\(dir)/\(JournalStream.fileName)",
+                configPath: hostConfigPath, consolePath: console, journalPath: journal,
                 sshPort: port, additionalNICs: spec.additionalNICs, allowOutsideNetwork: spec.allowOutsideNetwork,
                 privateNetwork: spec.privateNetwork)
             try xml.rendered.write(toFile: "\(dir)/domain.xml", atomically: true, encoding: .utf8)
+            let mirrors = try await [access.mirror(console, to: "\(dir)/console.txt"),
+                                     access.mirror(journal, to: "\(dir)/\(JournalStream.fileName)")].compactMap { $0 }
             let watch = host.watch(domainName)
             let started = ContinuousClock.now
             let domain: LibvirtDomain
@@ -100,18 +135,33 @@ public struct LibvirtPlatform: Platform {
                 domain = try await Self.blocking { try connection.createTransientDomain(xml: text, autoDestroy: true) }
             } catch let error as LibvirtError {
                 host.unwatch(domainName)
+                for mirror in mirrors { await mirror.stop() }
                 if error.message.contains("host forwarding rule") && attempt < 3 {
                     logger.info("SSH port taken, retrying", metadata: ["machine": "\(spec.id)", "port": "\(port)"])
                     continue
                 }
                 throw MachineError.setupFailed(machine: spec.id, "\(error)")
             }
-            logger.info("domain started", metadata: ["machine": "\(spec.id)", "domain": "\(domainName)", "ssh": "127.0.0.1:\(port)"])
+            let forward: HostPortForward
+            do {
+                forward = try await access.forward(port: port)
+            } catch {
+                try? domain.destroy()
+                host.unwatch(domainName)
+                for mirror in mirrors { await mirror.stop() }
+                throw MachineError.setupFailed(machine: spec.id, "forward the guest's SSH port from \(access.name): \(error)")
+            }
+            logger.info("domain started", metadata: ["machine": "\(spec.id)", "domain": "\(domainName)", "host": "\(access.name)",
+                                                     "ssh": "127.0.0.1:\(forward.localPort)"])
             let machine = LibvirtMachine(
                 id: spec.id, artifactsDirectory: dir, domain: domain, watch: watch, host: host,
                 console: ConsoleWatcher(path: "\(dir)/console.txt", started: started),
-                sshTarget: .init(host: "127.0.0.1", port: port, user: image.loginUser, key: sshKey),
-                started: started, logger: logger)
+                sshTarget: .init(host: "127.0.0.1", port: forward.localPort, user: image.loginUser, key: sshKey),
+                started: started, qemuLog: local ? "/var/log/libvirt/qemu/\(domainName).log" : nil, logger: logger,
+                afterDestroy: {
+                    await forward.cancel()
+                    for mirror in mirrors { await mirror.stop() }
+                })
             spec.onStarted?(machine)
             return machine
         }
@@ -121,6 +171,9 @@ public struct LibvirtPlatform: Platform {
     /// A segment whose hub listens on sockets in the run's work directory, which QEMU started by
     /// this machine's daemon attaches to by path (`-netdev dgram` with unix paths).
     public func privateNetwork(machines: Int, name: String) throws -> PrivateNetwork {
+        guard access.isLocal else {
+            throw MachineError.setupFailed(machine: "-", "a private network needs a libvirt host on this machine; \(access.name) is remote")
+        }
         let directory = "\(runDirectory)/net-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])

@@ -86,9 +86,13 @@ public final class LibvirtPool: Platform {
 
     public func withMachine<R: Sendable>(_ spec: MachineSpec, _ body: @escaping @Sendable (any Machine) async throws -> R) async throws -> R {
         // A slot the job's admission set aside (given back with the admission), else one now.
-        let admitted = PlatformAdmission.current?.take().flatMap { uri in hosts.first { $0.uri == uri && $0.drainedBecause == nil } }
+        // A machine on a private network must be where the segment's hub sockets are: this machine.
+        let needsLocal = spec.privateNetwork != nil
+        let admitted = PlatformAdmission.current?.take().flatMap { uri in
+            hosts.first { $0.uri == uri && $0.drainedBecause == nil && (!needsLocal || $0.platform.access.isLocal) }
+        }
         let member: Member
-        if let admitted { member = admitted } else { member = try await acquire(for: spec.id) }
+        if let admitted { member = admitted } else { member = try await acquire(for: spec.id, localOnly: needsLocal) }
         defer { if admitted == nil { member.give() } }
         do {
             return try await watching(member) { try await member.platform.withMachine(spec, body) }
@@ -103,24 +107,30 @@ public final class LibvirtPool: Platform {
     }
 
     /// The segment's hub runs in Kiln and its sockets are paths on this machine, which every
-    /// local daemon's QEMU can reach (remote hosts are not supported yet).
+    /// local daemon's QEMU can reach; its machines go to hosts on this machine only.
     public func privateNetwork(machines: Int, name: String) throws -> PrivateNetwork {
-        guard let first = hosts.first(where: { $0.drainedBecause == nil }) ?? hosts.first else {
-            throw InfrastructureFailure(host: "-", reason: "the pool has no host")
+        let local = hosts.filter(\.platform.access.isLocal)
+        guard let first = local.first(where: { $0.drainedBecause == nil }) ?? local.first else {
+            throw MachineError.setupFailed(machine: "-", "a private network needs a libvirt host on this machine (Kiln's hub is here); every --connect host is remote")
         }
         return try first.platform.privateNetwork(machines: machines, name: name)
     }
 
-    /// Removes the run's (by now empty) work directories, once every machine is gone.
-    public func finish() {
-        for member in hosts { rmdir(member.platform.runDirectory) }
+    /// Removes the run's (by now empty) work directories, once every machine is gone, and
+    /// closes the connections to remote hosts.
+    public func finish() async {
+        for member in hosts {
+            let access = member.platform.access
+            _ = try? await access.run("rmdir \(Shell.quoted(member.platform.runDirectory)) 2>/dev/null || true")
+            await access.close()
+        }
     }
 
-    /// A free slot on a live host, waiting for one while all are busy.
-    private func acquire(for machine: String) async throws -> Member {
+    /// A free slot on a live host (on this machine, with `localOnly`), waiting for one while all are busy.
+    private func acquire(for machine: String, localOnly: Bool = false) async throws -> Member {
         while true {
             try Task.checkCancellation()
-            let live = hosts.filter { $0.drainedBecause == nil }
+            let live = hosts.filter { $0.drainedBecause == nil && (!localOnly || $0.platform.access.isLocal) }
             guard !live.isEmpty else {
                 throw InfrastructureFailure(host: hosts.map(\.uri).joined(separator: ", "),
                                             reason: "every host of the pool failed: "

@@ -9,14 +9,16 @@ public struct HostCommandResult: Sendable {
 }
 
 /// Runs a host program to completion, capturing its output. Cancellation kills it.
-public func runHostCommand(_ executable: String, _ arguments: [String],
+/// - Parameter input: a file the program reads as its standard input (default: /dev/null).
+public func runHostCommand(_ executable: String, _ arguments: [String], input: String? = nil,
                            spawner: ProcessSpawner = .shared) async throws -> HostCommandResult {
     guard let path = findExecutable(executable) else {
         throw SpawnError(executable: executable, errno: ENOENT)
     }
     var out: [Int32] = [-1, -1], err: [Int32] = [-1, -1]
-    let devNull = open("/dev/null", O_RDONLY | O_CLOEXEC)
-    guard devNull >= 0, kiln_pipe(&out) == 0, kiln_pipe(&err) == 0 else {
+    let devNull = open(input ?? "/dev/null", O_RDONLY | O_CLOEXEC)
+    guard devNull >= 0 else { throw SystemError("open \(input ?? "/dev/null")", errno: errno) }
+    guard kiln_pipe(&out) == 0, kiln_pipe(&err) == 0 else {
         let code = errno
         [devNull, out[0], out[1], err[0], err[1]].filter { $0 >= 0 }.forEach { close($0) }
         throw SystemError("set up the pipes for \(executable)", errno: code)

@@ -12,7 +12,7 @@ public struct UEFIFirmware: Sendable, Equatable {
     }
 
     /// Where distributions install OVMF: Debian's `ovmf` package first.
-    static let candidates: [UEFIFirmware] = [
+    public static let candidates: [UEFIFirmware] = [
         .init(code: "/usr/share/OVMF/OVMF_CODE_4M.fd", variablesTemplate: "/usr/share/OVMF/OVMF_VARS_4M.fd"),
         .init(code: "/usr/share/OVMF/OVMF_CODE.fd", variablesTemplate: "/usr/share/OVMF/OVMF_VARS.fd"),
         .init(code: "/usr/share/edk2/ovmf/OVMF_CODE.fd", variablesTemplate: "/usr/share/edk2/ovmf/OVMF_VARS.fd"),

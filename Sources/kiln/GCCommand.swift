@@ -1,16 +1,18 @@
 import ArgumentParser
 import Foundation
 import KilnLibvirt
+import Logging
 
 /// `kiln gc`: removes what libvirt runs left behind when their Kiln died (kill -9, a crash):
-/// labelled domains and work directories of runs whose Kiln process is gone.
+/// labelled domains and work directories of runs whose Kiln process is gone, on this machine
+/// and on the remote hosts named with `--connect`.
 struct GCCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gc",
         abstract: "Remove the domains and work files of libvirt runs whose Kiln is gone.",
         discussion: "Exit status: 0 when nothing failed, 1 when something could not be removed, 2 when a connection failed.")
 
-    @Option(help: "A libvirt connection URI to clean. Repeatable. Default: qemu:///system.")
+    @Option(help: "A libvirt host to clean, as for kiln run: URI[,ssh=[USER@]HOST[:PORT]]. Repeatable. Default: qemu:///system.")
     var connect: [String] = []
 
     @Flag(help: "Only list what would be removed.")
@@ -19,9 +21,15 @@ struct GCCommand: AsyncParsableCommand {
     func run() async throws {
         let collector = LeftoverCollector()
         var findings: [LeftoverCollector.Finding] = []
-        for uri in connect.isEmpty ? ["qemu:///system"] : connect {
+        for text in connect.isEmpty ? ["qemu:///system"] : connect {
             do {
-                findings += try collector.collectDomains(on: try LibvirtConnection(uri: uri), dryRun: dryRun)
+                let host = try LibvirtHostArgument(parsing: text)
+                findings += try collector.collectDomains(on: try LibvirtConnection(uri: host.uri), dryRun: dryRun)
+                if let ssh = host.ssh {
+                    let access = try await SSHHostAccess(destination: ssh.destination, port: ssh.port, logger: Logger(label: "kiln"))
+                    findings += await collector.collectWorkDirectories(on: access, dryRun: dryRun)
+                    await access.close()
+                }
             } catch {
                 FileHandle.standardError.write(Data("kiln: error: \(error)\n".utf8))
                 throw ExitCode(2)

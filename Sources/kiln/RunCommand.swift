@@ -38,7 +38,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Where machines run: qemu (QEMU as Kiln's child) or libvirt (transient domains of --connect's daemon).")
     var platform: String = "qemu"
 
-    @Option(help: "A libvirt host for --platform libvirt, as URI[,capacity=N] (N: machines at once; default from its CPUs and memory). Repeatable: tests spread over the hosts, and a host that fails is drained and its tests run again elsewhere. Default: qemu:///system.")
+    @Option(help: "A libvirt host for --platform libvirt, as URI[,capacity=N][,ssh=[USER@]HOST[:PORT]] (N: machines at once; default from its CPUs and memory). Repeatable: tests spread over the hosts, and a host that fails is drained and its tests run again elsewhere. A remote host (qemu+ssh://HOST/system) gets a copy of the build's image, and Kiln reaches its guests through its SSH connection. Default: qemu:///system.")
     var connect: [String] = []
 
     @Option(help: "Accelerator: auto (KVM only where it really runs guests), kvm or tcg.")
@@ -115,9 +115,10 @@ struct RunCommand: AsyncParsableCommand {
         do {
             switch self.platform {
             case "libvirt":
-                let pool = try libvirtPool(plan: plan, key: key, logger: logger)
+                let pool = try await libvirtPool(plan: plan, key: key, logger: logger)
                 for member in pool.hosts {
-                    printer.say("kiln: libvirt \(member.uri): up to \(member.capacity) machine(s), transient domains, work files in \(member.platform.runDirectory)")
+                    let where_ = member.platform.access.isLocal ? "" : " on \(member.platform.access.name)"
+                    printer.say("kiln: libvirt \(member.uri): up to \(member.capacity) machine(s), \(member.platform.accelerator.rawValue), transient domains, work files in \(member.platform.runDirectory)\(where_)")
                 }
                 platform = pool
             default:
@@ -136,7 +137,7 @@ struct RunCommand: AsyncParsableCommand {
         let clock = ContinuousClock.now
         let tests = plan.tests
         let (ran, signal) = try await withSignalCancellation { await runner.run(tests) }
-        (platform as? LibvirtPool)?.finish()
+        await (platform as? LibvirtPool)?.finish()
         printer.finish()
 
         let report = RunReport(
@@ -156,16 +157,35 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    /// The `--connect` hosts as one pool (libvirt \(version)).
-    private func libvirtPool(plan: RunPlan, key: SSHKeyPair, logger: Logger) throws -> LibvirtPool {
+    /// The `--connect` hosts as one pool. A remote host's accelerator is chosen from what it
+    /// offers (with --accel auto); a host that cannot be set up ends the run before any test.
+    private func libvirtPool(plan: RunPlan, key: SSHKeyPair, logger: Logger) async throws -> LibvirtPool {
         let runID = (plan.outputDirectory as NSString).lastPathComponent
-        let members = try plan.libvirtHosts.map { argument in
-            let host = try LibvirtHost(uri: argument.uri)
-            let resources = try host.connection.hostResources()
-            let capacity = argument.capacity ?? LibvirtHostArgument.defaultCapacity(memoryMiB: resources.memoryMiB, cpus: resources.cpus)
-            let platform = try LibvirtPlatform(host: host, image: plan.build.image, accelerator: plan.accelerator, sshKey: key,
-                                               runID: runID, logger: logger)
-            return LibvirtPool.Member(platform: platform, capacity: capacity)
+        var members: [LibvirtPool.Member] = []
+        var opened: [any LibvirtHostAccess] = []
+        do {
+            for argument in plan.libvirtHosts {
+                let access: any LibvirtHostAccess
+                if let ssh = argument.ssh {
+                    access = try await SSHHostAccess(destination: ssh.destination, port: ssh.port, logger: logger)
+                } else {
+                    access = LocalHostAccess()
+                }
+                opened.append(access)
+                let host = try LibvirtHost(uri: argument.uri)
+                let resources = try host.connection.hostResources()
+                let capacity = argument.capacity ?? LibvirtHostArgument.defaultCapacity(memoryMiB: resources.memoryMiB, cpus: resources.cpus)
+                var accelerator = plan.accelerator
+                if !access.isLocal, let request = AcceleratorRequest(rawValue: accel), request == .auto {
+                    accelerator = try await access.virtualization().choose(request).accelerator
+                }
+                let platform = try await LibvirtPlatform(host: host, access: access, image: plan.build.image, imageSHA256: plan.build.imageSHA256,
+                                                         accelerator: accelerator, sshKey: key, runID: runID, logger: logger)
+                members.append(LibvirtPool.Member(platform: platform, capacity: capacity))
+            }
+        } catch {
+            for access in opened { await access.close() }
+            throw error
         }
         return LibvirtPool(hosts: members, logger: logger)
     }

@@ -12,18 +12,23 @@ extension IntegrationTests {
     /// only what `kiln gc` removes.
     @Suite(.enabled(if: LibvirtDaemon.unavailableReason == nil, Comment(rawValue: LibvirtDaemon.unavailableReason ?? "")))
     struct LibvirtRuns {
-        /// Two daemons on this machine as two hosts: the tests spread over both; the second's
-        /// libvirtd is killed while its machine runs, and that test runs again on the first.
+        /// Two daemons on this machine as two hosts, the first a remote host reached over SSH
+        /// (instance 3: its own file system and network, `qemu+ssh://kiln-host-3/system`), the
+        /// second a local one: the tests spread over both; the second's libvirtd is killed while
+        /// its machine runs, and that test runs again on the remote host, where every verdict
+        /// comes from: the image copied there, the guests reached through the host's SSH
+        /// connection, console and journal mirrored back.
         @Test(.timeLimit(.minutes(20)))
         func testsSpreadOverTwoHostsAndAFailedHostsTestsRunAgainOnTheOther() async throws {
-            try await LibvirtDaemon.ensureRunning(instance: 1)
+            try await LibvirtDaemon.ensureRunning(instance: LibvirtDaemon.remoteInstance)
             try await LibvirtDaemon.ensureRunning(instance: 2)
             let scratch = try ScratchDirectory()
             defer { scratch.remove() }
             let out = "\(scratch.path)/lv-run"
+            let first = LibvirtDaemon.uri(instance: LibvirtDaemon.remoteInstance)
             let second = LibvirtDaemon.uri(instance: 2)
             let kiln = try await KilnInvocation.start(
-                ["run", "--platform", "libvirt", "--connect", "qemu:///system,capacity=1", "--connect", "\(second),capacity=1",
+                ["run", "--platform", "libvirt", "--connect", "\(first),capacity=1", "--connect", "\(second),capacity=1",
                  "--build", ReferenceBuild.path, "--output-dir", out, "--parallel", "2",
                  "basic.*", "ignition.reboot", "ext.config.environment", "ext.config.data-files", "ext.config.journal"],
                 in: scratch.path)
@@ -53,7 +58,7 @@ extension IntegrationTests {
             #expect(!retried.isEmpty)
             #expect(retried.allSatisfy { $0.infrastructureRetries?.first?.contains(second) == true })
             // Every machine says where it ran; the verdicts all come from the first host.
-            #expect(report.tests.flatMap(\.machines).allSatisfy { $0.host == "qemu:///system" })
+            #expect(report.tests.flatMap(\.machines).allSatisfy { $0.host == first })
             let shared = try #require(report.tests.first { $0.name == "kiln.bucket-0" }?.machines.first)
             #expect(shared.hostKeyMatchedConsole, "the SSH host key was not checked against the console")
             #expect(shared.bootPhases.map(\.name).starts(with: ["kernel", "ignition-fetch", "ignition-files"]))
@@ -64,15 +69,25 @@ extension IntegrationTests {
                 }
                 let xml = try String(contentsOfFile: "\(dir)/domain.xml", encoding: .utf8)
                 #expect(xml.contains("hostfwd=tcp:127.0.0.1:") && xml.contains("restrict=on"))
+                // The machine's files were on the remote host; its console came back here whole.
+                #expect(xml.contains("\(LibvirtPlatform.workRoot)/lv-run@"), "\(xml)")
+                let console = try String(contentsOfFile: "\(dir)/console.txt", encoding: .utf8)
+                #expect(console.contains("Linux version") && console.contains("login:"), "\(dir)/console.txt is incomplete")
             }
             #expect(FileManager.default.fileExists(atPath: "\(out)/\(retried[0].name).infrastructure-1"),
                     "the failed attempt's artifacts were not kept aside")
-            // Nothing left: no domain on the first host, the lost host's QEMU killed, no work files.
-            let connection = try LibvirtConnection(uri: "qemu:///system")
+            // Nothing left: no domain on the first host, the lost host's QEMU killed, no work files
+            // on either, no mirror or SSH connection of the run; the image's copy stays cached.
+            let connection = try LibvirtConnection(uri: first)
             #expect(try connection.domains().filter { $0.name.hasPrefix("kiln-lv-run-") }.isEmpty, "a domain outlived the run")
             #expect(HostProcesses.qemu("guest=kiln-lv-run-").isEmpty, "a QEMU of the lost host is still running")
             let work = (try? FileManager.default.contentsOfDirectory(atPath: LibvirtPlatform.workRoot)) ?? []
-            #expect(!work.contains { $0.hasPrefix("lv-run-") }, "the run's work files were left: \(work)")
+            #expect(!work.contains { $0.hasPrefix("lv-run") }, "the run's work files were left: \(work)")
+            let remoteWork = try await LibvirtDaemon.onRemoteHost("ls \(LibvirtPlatform.workRoot)")
+            #expect(!remoteWork.contains("lv-run"), "the run's work files were left on the remote host: \(remoteWork)")
+            #expect(HostProcesses.matching("lv-run@").isEmpty, "a mirror of the run still runs")
+            let sha256 = try LoadedBuild.load(from: ReferenceBuild.path).imageSHA256
+            _ = try await LibvirtDaemon.onRemoteHost("test -s \(SSHHostAccess.imageDirectory)/\(sha256).qcow2")
             // libvirt did not take the build's image: QEMU ran as root without relabelling.
             let image = try FileManager.default.attributesOfItem(atPath: LoadedBuild.load(from: ReferenceBuild.path).image.path)
             #expect(image[.ownerAccountID] as? Int == 0)
@@ -114,6 +129,43 @@ extension IntegrationTests {
             #expect(gcStatus == .exited(0) && gc.contains("removed: \(leftover)"), "\(gc)")
             #expect(!FileManager.default.fileExists(atPath: leftover))
             #expect(try connection.domains().isEmpty, "virsh list --all is not empty")
+        }
+
+        /// A Kiln killed while its machine runs on a remote host: the domain dies with the SSH
+        /// connection Kiln's libvirt connection ran over, and `kiln gc --connect` removes the
+        /// run's work files there.
+        @Test(.timeLimit(.minutes(5)))
+        func aKilledKilnsRemoteLeftoversAreRemovedByGC() async throws {
+            try await LibvirtDaemon.ensureRunning(instance: LibvirtDaemon.remoteInstance)
+            let scratch = try ScratchDirectory()
+            defer { scratch.remove() }
+            let uri = LibvirtDaemon.uri(instance: LibvirtDaemon.remoteInstance)
+            let kiln = try await KilnInvocation.start(
+                ["run", "--platform", "libvirt", "--connect", uri, "basic.ssh", "--build", ReferenceBuild.path,
+                 "--output-dir", "\(scratch.path)/lv-gone"], in: scratch.path)
+            let connection = try LibvirtConnection(uri: uri)
+            let domainName = "kiln-lv-gone-basic.ssh-m0"
+            let deadline = ContinuousClock.now + .seconds(120)
+            while try connection.domain(named: domainName) == nil, ContinuousClock.now < deadline, kiln.process.exitStatus == nil {
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            try #require(try connection.domain(named: domainName) != nil, "the domain never started; kiln said:\n\(kiln.output)")
+            kiln.process.send(SIGKILL)
+            _ = await kiln.process.waitForExit()
+            let gone = ContinuousClock.now + .seconds(30)
+            while try connection.domain(named: domainName) != nil, ContinuousClock.now < gone {
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect(try connection.domain(named: domainName) == nil, "the domain outlived kiln's SIGKILL")
+            #expect(HostProcesses.matching("lv-gone@").isEmpty, "a mirror or QEMU of the killed run still runs")
+            let leftover = "\(LibvirtPlatform.workRoot)/lv-gone@\(ProcessInfo.processInfo.hostName)-\(kiln.process.pid)"
+            _ = try await LibvirtDaemon.onRemoteHost("test -d \(leftover)")
+            let (gcStatus, gc) = try await KilnInvocation.run(["gc", "--connect", uri], in: scratch.path)
+            #expect(gcStatus == .exited(0), "\(gc)")
+            #expect(gc.contains("removed: \(leftover) on \(LibvirtDaemon.remoteHost)"), "\(gc)")
+            let remoteWork = try await LibvirtDaemon.onRemoteHost("ls \(LibvirtPlatform.workRoot)")
+            #expect(!remoteWork.contains("lv-gone"), "\(remoteWork)")
+            #expect(try connection.domains().isEmpty, "virsh list --all on the remote host is not empty")
         }
     }
 }

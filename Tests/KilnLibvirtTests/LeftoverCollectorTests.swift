@@ -42,13 +42,24 @@ struct LeftoverCollectorTests {
     @Test func workDirectoriesOfDeadRunsAreRemoved() throws {
         let root = NSTemporaryDirectory() + "kiln-gc-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: root) }
-        for entry in ["run-a-\(Self.deadPID)", "run-b-\(getpid())", "not-a-run"] {
+        for entry in ["run-a-\(Self.deadPID)", "run-b-\(getpid())", "not-a-run", "run-c@there-\(Self.deadPID)", "run-d@here-\(Self.deadPID)"] {
             try FileManager.default.createDirectory(atPath: "\(root)/\(entry)/m0", withIntermediateDirectories: true)
         }
         let collector = LeftoverCollector(hostName: "here", workRoot: root, isAlive: { $0 != Self.deadPID })
         let findings = collector.collectWorkDirectories(dryRun: false)
-        #expect(findings.map(\.action) == [.removed, .kept])
-        #expect(try FileManager.default.contentsOfDirectory(atPath: root).sorted() == ["not-a-run", "run-b-\(getpid())"])
+        // Sorted: run-a (dead, removed), run-b (alive), run-c (another Kiln host's), run-d (this host's, dead).
+        #expect(findings.map(\.action) == [.removed, .kept, .kept, .removed])
+        #expect(findings[2].reason == "started by Kiln on there, not here")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root).sorted() == ["not-a-run", "run-b-\(getpid())", "run-c@there-\(Self.deadPID)"])
+    }
+
+    @Test func aRemoteHostsDirectoriesAreJudgedByTheirKilnHostAndPid() {
+        let collector = LeftoverCollector(hostName: "ci-7", workRoot: "/var/tmp/kiln-libvirt", isAlive: { $0 != Self.deadPID })
+        #expect(collector.judge("run-x@ci-7-\(Self.deadPID)", on: "h1")
+                == .init(what: "/var/tmp/kiln-libvirt/run-x@ci-7-\(Self.deadPID) on h1", action: .wouldRemove, reason: "Kiln (pid \(Self.deadPID)) is gone"))
+        #expect(collector.judge("run-x@ci-7-\(getpid())", on: "h1")?.action == .kept)
+        #expect(collector.judge("run-x@ci-8-\(Self.deadPID)", on: "h1")?.action == .kept)
+        #expect(collector.judge("images", on: "h1") == nil)
     }
 }
 
@@ -61,6 +72,20 @@ struct LibvirtHostArgumentTests {
         #expect(throws: LibvirtHostArgumentError.self) { try LibvirtHostArgument(parsing: "qemu:///system,capacity=0") }
         #expect(throws: LibvirtHostArgumentError.self) { try LibvirtHostArgument(parsing: "qemu:///system,slots=2") }
         #expect(throws: LibvirtHostArgumentError.self) { try LibvirtHostArgument(parsing: "") }
+        #expect(try LibvirtHostArgument(parsing: "test:///default").ssh == nil)
+    }
+
+    @Test func aRemoteHostIsReachedOverSSH() throws {
+        #expect(try LibvirtHostArgument(parsing: "qemu+ssh://ci@farm-1:2222/system,capacity=3")
+                == LibvirtHostArgument(uri: "qemu+ssh://ci@farm-1:2222/system", capacity: 3,
+                                       ssh: .init(destination: "ci@farm-1", port: 2222)))
+        #expect(try LibvirtHostArgument(parsing: "qemu+ssh://farm-1/system").ssh == .init(destination: "farm-1"))
+        #expect(try LibvirtHostArgument(parsing: "qemu+tcp://farm-2/system,ssh=root@farm-2:22").ssh
+                == .init(destination: "root@farm-2", port: 22))
+        let error = #expect(throws: LibvirtHostArgumentError.self) { try LibvirtHostArgument(parsing: "qemu+tcp://farm-2/system") }
+        #expect(error?.message.contains("add ,ssh=[USER@]farm-2") == true)
+        #expect(throws: LibvirtHostArgumentError.self) { try LibvirtHostArgument(parsing: "qemu+tcp://farm-2/system,ssh=") }
+        #expect(throws: LibvirtHostArgumentError.self) { try LibvirtHostArgument(parsing: "qemu+tcp://farm-2/system,ssh=h:99999") }
         #expect(LibvirtHostArgument.defaultCapacity(memoryMiB: 24 * 1024, cpus: 2) == 2)
         #expect(LibvirtHostArgument.defaultCapacity(memoryMiB: 2048, cpus: 8) == 1)
     }
