@@ -66,7 +66,7 @@ extension DenylistEntry {
         guard let pattern, !pattern.isEmpty else {
             throw fail(node, "a denylist entry needs a \"pattern\" (a glob on test names)")
         }
-        if let bracket = Self.unterminatedBracket(in: pattern) {
+        if let bracket = Glob(pattern).unterminatedBracketOffset {
             throw fail(Self.value(of: "pattern", in: pairs) ?? node,
                        "\"pattern\" \"\(pattern)\" has a \"[\" at offset \(bracket) without a closing \"]\"")
         }
@@ -100,24 +100,5 @@ extension DenylistEntry {
         case "n", "N", "no", "No", "NO", "off", "Off", "OFF", "false", "False", "FALSE": return false
         default: return nil
         }
-    }
-
-    /// The offset of a `[` that no `]` closes (kola's glob matching rejects such a pattern).
-    private static func unterminatedBracket(in pattern: String) -> Int? {
-        let scalars = Array(pattern.unicodeScalars)
-        var index = 0
-        while index < scalars.count {
-            if scalars[index] == "[" {
-                // As Glob reads a class: an optional "!" or "^", then a first "]" is a member.
-                var end = index + 1
-                if end < scalars.count, scalars[end] == "!" || scalars[end] == "^" { end += 1 }
-                if end < scalars.count { end += 1 }
-                while end < scalars.count, scalars[end] != "]" { end += 1 }
-                if end >= scalars.count { return index }
-                index = end
-            }
-            index += 1
-        }
-        return nil
     }
 }

@@ -37,6 +37,25 @@ public struct Glob: Sendable, Equatable, CustomStringConvertible {
         return p == scalars.count
     }
 
+    /// The offset (in Unicode scalars) of a `[` that no `]` closes, or nil. `matches` reads such
+    /// a `[` as itself, but kola's glob matching rejects the pattern, and so do Kiln's files.
+    public var unterminatedBracketOffset: Int? {
+        var index = 0
+        while index < scalars.count {
+            if scalars[index] == "[" {
+                // As a class is read: an optional "!" or "^", then a first "]" is a member.
+                var end = index + 1
+                if end < scalars.count, scalars[end] == "!" || scalars[end] == "^" { end += 1 }
+                if end < scalars.count { end += 1 }
+                while end < scalars.count, scalars[end] != "]" { end += 1 }
+                if end >= scalars.count { return index }
+                index = end
+            }
+            index += 1
+        }
+        return nil
+    }
+
     /// If the pattern element at `p` matches `c`, the index after that element.
     private func matchOne(at p: Int, _ c: Unicode.Scalar) -> Int? {
         switch scalars[p] {
