@@ -179,7 +179,14 @@ public struct TestRunner: Sendable {
         var retries: [String] = []
         while true {
             // Room on the platform's hosts is waited for here, before any deadline starts.
-            let admission = try? await platform.admit(machines: machineCount(of: job))
+            let admission: PlatformAdmission?
+            do {
+                admission = try await platform.admit(machines: machineCount(of: job))
+            } catch is CancellationError {
+                admission = nil
+            } catch {
+                admission = PlatformAdmission(refusal: error)
+            }
             let (reports, failure): ([TestReport], InfrastructureFailure?) = await PlatformAdmission.$current.withValue(admission) {
                 switch job {
                 case .single(let test, let attempt):

@@ -37,6 +37,9 @@ public struct LibvirtDomainXML: Sendable, Equatable {
     public var allowOutsideNetwork = false
     /// The machine's attachment to its test's private network (path-bound hub sockets).
     public var privateNetwork: PrivateNetwork.Port?
+    /// On a remote host: the socket there that is forwarded to the hub's stream listener for
+    /// this machine (`-netdev stream`); nil: the hub's datagram sockets on this machine.
+    public var privateNetworkSocket: String?
     /// Run QEMU as root without relabelling any file (a static DAC label): the build's image
     /// stays the user's, and Kiln's files need no ownership changes. For a local daemon run by
     /// root, as Kiln's QEMU platform runs QEMU; false leaves libvirt's own policy.
@@ -147,7 +150,8 @@ public struct LibvirtDomainXML: Sendable, Equatable {
             ]
         }
         if let port = privateNetwork, let hub = port.hubPath, let mine = port.machinePath {
-            let netdev = "dgram,id=private,local.type=unix,local.path=\(mine),remote.type=unix,remote.path=\(hub)"
+            let netdev = privateNetworkSocket.map { "stream,id=private,server=off,addr.type=unix,addr.path=\($0)" }
+                ?? "dgram,id=private,local.type=unix,local.path=\(mine),remote.type=unix,remote.path=\(hub)"
             let device = "virtio-net-pci,netdev=private,mac=\(port.macAddress),bus=pcie.0,addr=0x\(String(0x10 + netdevs.count, radix: 16)),romfile="
             lines += [
                 "    <qemu:arg value=\"-netdev\"/>", "    <qemu:arg value=\"\(a(netdev))\"/>",

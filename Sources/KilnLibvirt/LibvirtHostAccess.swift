@@ -22,6 +22,9 @@ public protocol LibvirtHostAccess: Sendable {
     func image(at path: String, sha256: String) async throws -> String
     /// A port on this machine's loopback that reaches `port` on the host's loopback.
     func forward(port: Int) async throws -> HostPortForward
+    /// A unix socket at `remotePath` on the host whose connections reach the stream socket
+    /// `localPath` here (for a private network's hub); the host must be remote.
+    func forwardSocket(_ remotePath: String, to localPath: String) async throws -> HostPortForward
     /// Keeps `localPath` a copy of the growing file `path` on the host until stopped; nil when
     /// the host is this machine (QEMU writes `localPath` itself).
     func mirror(_ path: String, to localPath: String) async throws -> HostFileMirror?

@@ -50,9 +50,12 @@ public struct LibvirtPlatform: Platform {
 
     /// This run's work directory on the host.
     public var runDirectory: String {
-        let owner = access.isLocal ? "" : "@\(ProcessInfo.processInfo.hostName)"
-        return "\(Self.workRoot)/\(runID)\(owner)-\(getpid())"
+        access.isLocal ? localRunDirectory : "\(Self.workRoot)/\(runID)@\(ProcessInfo.processInfo.hostName)-\(getpid())"
     }
+
+    /// This run's work directory on this machine (where private networks' hub sockets are,
+    /// for every host: a remote host reaches them through forwards).
+    public var localRunDirectory: String { "\(Self.workRoot)/\(runID)-\(getpid())" }
 
     public func withMachine<R: Sendable>(_ spec: MachineSpec, _ body: @escaping @Sendable (any Machine) async throws -> R) async throws -> R {
         let work = "\(runDirectory)/\(spec.id)"
@@ -114,15 +117,32 @@ public struct LibvirtPlatform: Platform {
         let console = local ? "\(dir)/console.txt" : "\(work)/console.txt"
         let journal = local ? "\(dir)/\(JournalStream.fileName)" : "\(work)/\(JournalStream.fileName)"
         let domainName = "kiln-\(runID)-\(spec.id)"
+        // On a remote host, the machine's private network is a socket there forwarded to the hub.
+        var networkForward: HostPortForward?
+        var networkSocket: String?
+        if !local, let stream = spec.privateNetwork?.streamPath {
+            // In the run's directory, not the machine's: a unix socket's path has at most 107 bytes.
+            networkSocket = "\(runDirectory)/net-\(UUID().uuidString.prefix(8)).sock"
+            do {
+                networkForward = try await access.forwardSocket(networkSocket!, to: stream)
+            } catch {
+                throw MachineError.setupFailed(machine: spec.id, "forward the private network to \(access.name): \(error)")
+            }
+        }
+        let cleanUpNetwork = { @Sendable [networkForward, networkSocket, access] in
+            await networkForward?.cancel()
+            if let networkSocket { _ = await Task { try? await access.run("rm -f \(Shell.quoted(networkSocket))") }.value }
+        }
         for attempt in 1...3 {
             // This machine: a port free here. A remote host: one there, forwarded here.
             let port = local ? try freeLoopbackPort() : Int.random(in: 20_000..<60_000)
-            let xml = LibvirtDomainXML(
+            var xml = LibvirtDomainXML(
                 name: domainName, label: KilnDomainLabel(runID: runID, host: ProcessInfo.processInfo.hostName, pid: getpid()), memoryMiB: spec.memoryMiB, vcpus: spec.vcpus,
                 kvm: accelerator == .kvm, firmware: domainFirmware, overlayPath: overlay, additionalDiskPaths: disks,
                 configPath: hostConfigPath, consolePath: console, journalPath: journal,
                 sshPort: port, additionalNICs: spec.additionalNICs, allowOutsideNetwork: spec.allowOutsideNetwork,
                 privateNetwork: spec.privateNetwork)
+            xml.privateNetworkSocket = networkSocket
             try xml.rendered.write(toFile: "\(dir)/domain.xml", atomically: true, encoding: .utf8)
             let mirrors = try await [access.mirror(console, to: "\(dir)/console.txt"),
                                      access.mirror(journal, to: "\(dir)/\(JournalStream.fileName)")].compactMap { $0 }
@@ -140,6 +160,7 @@ public struct LibvirtPlatform: Platform {
                     logger.info("SSH port taken, retrying", metadata: ["machine": "\(spec.id)", "port": "\(port)"])
                     continue
                 }
+                await cleanUpNetwork()
                 throw MachineError.setupFailed(machine: spec.id, "\(error)")
             }
             let forward: HostPortForward
@@ -149,6 +170,7 @@ public struct LibvirtPlatform: Platform {
                 try? domain.destroy()
                 host.unwatch(domainName)
                 for mirror in mirrors { await mirror.stop() }
+                await cleanUpNetwork()
                 throw MachineError.setupFailed(machine: spec.id, "forward the guest's SSH port from \(access.name): \(error)")
             }
             logger.info("domain started", metadata: ["machine": "\(spec.id)", "domain": "\(domainName)", "host": "\(access.name)",
@@ -160,21 +182,20 @@ public struct LibvirtPlatform: Platform {
                 started: started, qemuLog: local ? "/var/log/libvirt/qemu/\(domainName).log" : nil, logger: logger,
                 afterDestroy: {
                     await forward.cancel()
+                    await cleanUpNetwork()
                     for mirror in mirrors { await mirror.stop() }
                 })
             spec.onStarted?(machine)
             return machine
         }
+        await cleanUpNetwork()
         throw MachineError.setupFailed(machine: spec.id, "no free loopback port for SSH after 3 tries")
     }
 
     /// A segment whose hub listens on sockets in the run's work directory, which QEMU started by
     /// this machine's daemon attaches to by path (`-netdev dgram` with unix paths).
     public func privateNetwork(machines: Int, name: String) throws -> PrivateNetwork {
-        guard access.isLocal else {
-            throw MachineError.setupFailed(machine: "-", "a private network needs a libvirt host on this machine; \(access.name) is remote")
-        }
-        let directory = "\(runDirectory)/net-\(UUID().uuidString.prefix(8))"
+        let directory = "\(localRunDirectory)/net-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         do {

@@ -68,6 +68,13 @@ public final class LibvirtPool: Platform {
         while true {
             try Task.checkCancellation()
             guard hosts.contains(where: { $0.drainedBecause == nil }) else { return nil }  // withMachine says why
+            let live = hosts.filter { $0.drainedBecause == nil }
+            let liveCapacity = live.map(\.capacity).reduce(0, +)
+            guard liveCapacity >= machines else {
+                // Waiting would never end: the hosts left cannot hold the job's machines at once.
+                throw InfrastructureFailure(host: live.map(\.uri).joined(separator: ", "),
+                                            reason: "the job needs \(machines) machines at once and the live hosts have \(liveCapacity) slots")
+            }
             var taken: [Member] = []
             for _ in 0..<machines {
                 guard let member = hosts.sorted(by: { $0.freeSlots > $1.freeSlots }).first(where: { $0.take() }) else { break }
@@ -86,13 +93,10 @@ public final class LibvirtPool: Platform {
 
     public func withMachine<R: Sendable>(_ spec: MachineSpec, _ body: @escaping @Sendable (any Machine) async throws -> R) async throws -> R {
         // A slot the job's admission set aside (given back with the admission), else one now.
-        // A machine on a private network must be where the segment's hub sockets are: this machine.
-        let needsLocal = spec.privateNetwork != nil
-        let admitted = PlatformAdmission.current?.take().flatMap { uri in
-            hosts.first { $0.uri == uri && $0.drainedBecause == nil && (!needsLocal || $0.platform.access.isLocal) }
-        }
+        if let refusal = PlatformAdmission.current?.refusal { throw refusal }
+        let admitted = PlatformAdmission.current?.take().flatMap { uri in hosts.first { $0.uri == uri && $0.drainedBecause == nil } }
         let member: Member
-        if let admitted { member = admitted } else { member = try await acquire(for: spec.id, localOnly: needsLocal) }
+        if let admitted { member = admitted } else { member = try await acquire(for: spec.id) }
         defer { if admitted == nil { member.give() } }
         do {
             return try await watching(member) { try await member.platform.withMachine(spec, body) }
@@ -106,13 +110,11 @@ public final class LibvirtPool: Platform {
         }
     }
 
-    /// The segment's hub runs in Kiln and its sockets are paths on this machine, which every
-    /// local daemon's QEMU can reach; its machines go to hosts on this machine only.
+    /// The segment's hub runs in Kiln and its sockets are paths on this machine: a local
+    /// daemon's QEMU attaches to them directly, a remote host's through a forward of the host's
+    /// SSH connection, so one segment can span hosts.
     public func privateNetwork(machines: Int, name: String) throws -> PrivateNetwork {
-        let local = hosts.filter(\.platform.access.isLocal)
-        guard let first = local.first(where: { $0.drainedBecause == nil }) ?? local.first else {
-            throw MachineError.setupFailed(machine: "-", "a private network needs a libvirt host on this machine (Kiln's hub is here); every --connect host is remote")
-        }
+        guard let first = hosts.first else { throw InfrastructureFailure(host: "-", reason: "the pool has no host") }
         return try first.platform.privateNetwork(machines: machines, name: name)
     }
 
@@ -123,14 +125,15 @@ public final class LibvirtPool: Platform {
             let access = member.platform.access
             _ = try? await access.run("rmdir \(Shell.quoted(member.platform.runDirectory)) 2>/dev/null || true")
             await access.close()
+            rmdir(member.platform.localRunDirectory)
         }
     }
 
-    /// A free slot on a live host (on this machine, with `localOnly`), waiting for one while all are busy.
-    private func acquire(for machine: String, localOnly: Bool = false) async throws -> Member {
+    /// A free slot on a live host, waiting for one while all are busy.
+    private func acquire(for machine: String) async throws -> Member {
         while true {
             try Task.checkCancellation()
-            let live = hosts.filter { $0.drainedBecause == nil && (!localOnly || $0.platform.access.isLocal) }
+            let live = hosts.filter { $0.drainedBecause == nil }
             guard !live.isEmpty else {
                 throw InfrastructureFailure(host: hosts.map(\.uri).joined(separator: ", "),
                                             reason: "every host of the pool failed: "

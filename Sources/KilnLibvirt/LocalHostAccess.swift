@@ -27,6 +27,10 @@ public struct LocalHostAccess: LibvirtHostAccess {
 
     public func forward(port: Int) async throws -> HostPortForward { HostPortForward(localPort: port) }
 
+    public func forwardSocket(_ remotePath: String, to localPath: String) async throws -> HostPortForward {
+        throw HostCommandError(host: name, what: "forward \(remotePath)", status: .exited(1), stderr: "this machine needs no forward")
+    }
+
     public func mirror(_ path: String, to localPath: String) async throws -> HostFileMirror? { nil }
 
     public func close() async {}

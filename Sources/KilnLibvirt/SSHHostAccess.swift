@@ -150,15 +150,23 @@ public final class SSHHostAccess: LibvirtHostAccess {
 
     public func forward(port: Int) async throws -> HostPortForward {
         let local = try freeLoopbackPort()
-        let spec = "127.0.0.1:\(local):127.0.0.1:\(port)"
+        return try await forward("-L", "127.0.0.1:\(local):127.0.0.1:\(port)", localPort: local)
+    }
+
+    public func forwardSocket(_ remotePath: String, to localPath: String) async throws -> HostPortForward {
+        try await forward("-R", "\(remotePath):\(localPath)", localPort: 0)
+    }
+
+    /// Adds a forward (`-L` or `-R` and its spec) to the master connection; cancelled likewise.
+    private func forward(_ direction: String, _ spec: String, localPort: Int) async throws -> HostPortForward {
         let control = sessionOptions
         let destination = destination
-        let forwarded = try await runHostCommand("ssh", control + ["-O", "forward", "-L", spec, destination])
+        let forwarded = try await runHostCommand("ssh", control + ["-O", "forward", direction, spec, destination])
         guard forwarded.status.succeeded else {
-            throw HostCommandError(host: destination, what: "ssh -O forward -L \(spec)", status: forwarded.status, stderr: forwarded.stderr)
+            throw HostCommandError(host: destination, what: "ssh -O forward \(direction) \(spec)", status: forwarded.status, stderr: forwarded.stderr)
         }
-        return HostPortForward(localPort: local) {
-            _ = try? await runHostCommand("ssh", control + ["-O", "cancel", "-L", spec, destination])
+        return HostPortForward(localPort: localPort) {
+            _ = try? await runHostCommand("ssh", control + ["-O", "cancel", direction, spec, destination])
         }
     }
 

@@ -10,12 +10,23 @@ public final class PlatformAdmission: Sendable {
 
     private let slots: Mutex<(free: [String], held: [String])>
     private let giveBack: @Sendable ([String]) -> Void
+    /// Why the platform cannot take the job at all (its machines never fit); `withMachine`
+    /// throws it rather than wait forever.
+    public let refusal: (any Error)?
 
     /// `slots`: one key (the platform's name for a host) per machine; `giveBack` returns slots
     /// to the platform.
     public init(slots: [String], giveBack: @escaping @Sendable ([String]) -> Void) {
         self.slots = Mutex((free: slots, held: slots))
         self.giveBack = giveBack
+        self.refusal = nil
+    }
+
+    /// An admission that refuses the job with `error`.
+    public init(refusal error: any Error) {
+        self.slots = Mutex((free: [], held: []))
+        self.giveBack = { _ in }
+        self.refusal = error
     }
 
     /// Takes one of the set-aside slots, or nil when none is left.

@@ -3,8 +3,10 @@ import Foundation
 import Synchronization
 
 /// A private Ethernet segment for the machines of one test: an L2 hub in Kiln's process. Each
-/// machine gets one end of an AF_UNIX datagram socket pair as its NIC's backend; the hub's thread
-/// copies every frame it reads from one machine to all the others. Nothing else can join (there
+/// machine gets one end of an AF_UNIX datagram socket pair as its NIC's backend (or, for QEMU
+/// started by a libvirt daemon, socket paths: datagram sockets on this machine, or a stream
+/// socket that a remote host's QEMU reaches through an SSH forward); the hub's thread copies
+/// every frame it reads from one machine to all the others. Nothing else can join (there
 /// is no address or file to find it by), so machines of different tests cannot reach each other,
 /// and the segment disappears with the hub, or with Kiln.
 public final class PrivateNetwork: Sendable {
@@ -22,13 +24,19 @@ public final class PrivateNetwork: Sendable {
         public let hubPath: String?
         /// ... and where the machine's NIC binds, to which the hub sends.
         public let machinePath: String?
+        /// For a path-bound segment: where the hub also listens for one stream connection
+        /// (QEMU's `-netdev stream` framing: a 4-byte big-endian length, then the frame), for a
+        /// machine on a remote host whose socket is forwarded here.
+        public let streamPath: String?
 
-        public init(descriptor: Int32, macAddress: String, address: String, hubPath: String?, machinePath: String?) {
+        public init(descriptor: Int32, macAddress: String, address: String, hubPath: String?, machinePath: String?,
+                    streamPath: String? = nil) {
             self.descriptor = descriptor
             self.macAddress = macAddress
             self.address = address
             self.hubPath = hubPath
             self.machinePath = machinePath
+            self.streamPath = streamPath
         }
     }
 
@@ -40,12 +48,14 @@ public final class PrivateNetwork: Sendable {
     /// Without `socketDirectory` each machine gets one end of a socket pair (for QEMU started
     /// by Kiln); with it, the hub binds `h<i>.sock` there and machine i's NIC binds `m<i>.sock`
     /// (QEMU's `-netdev dgram` with unix paths, for QEMU started by a libvirt daemon on this
-    /// machine). The directory is private to the run; nothing else can join either way.
+    /// machine), and listens on `s<i>.sock` for a stream connection instead (forwarded from a
+    /// remote host). The directory is private to the run; nothing else can join either way.
     public init(machines: Int, name: String, socketDirectory: String? = nil) throws {
         var ports: [Port] = []
         var hubEnds: [Int32] = []
+        var listeners: [Int32] = []
         let seed = UInt8(truncatingIfNeeded: name.utf8.reduce(0) { ($0 &* 31) &+ Int($1) })
-        func closeAll() { (ports.map(\.descriptor).filter { $0 >= 0 } + hubEnds).forEach { close($0) } }
+        func closeAll() { (ports.map(\.descriptor).filter { $0 >= 0 } + hubEnds + listeners).forEach { close($0) } }
         for index in 0..<machines {
             let mac = String(format: "52:54:00:77:%02x:%02x", seed, index)
             if let socketDirectory {
@@ -57,8 +67,16 @@ public final class PrivateNetwork: Sendable {
                     throw SystemError("bind \(hubPath) for the private network", errno: code)
                 }
                 hubEnds.append(fd)
+                let streamPath = "\(socketDirectory)/s\(index).sock"
+                let listener = Self.listeningStreamSocket(at: streamPath)
+                guard listener >= 0 else {
+                    let code = errno
+                    closeAll()
+                    throw SystemError("listen on \(streamPath) for the private network", errno: code)
+                }
+                listeners.append(listener)
                 ports.append(Port(descriptor: -1, macAddress: mac, address: Self.address(of: index), hubPath: hubPath,
-                                  machinePath: "\(socketDirectory)/m\(index).sock"))
+                                  machinePath: "\(socketDirectory)/m\(index).sock", streamPath: streamPath))
                 continue
             }
             var pair: [Int32] = [-1, -1]
@@ -68,6 +86,7 @@ public final class PrivateNetwork: Sendable {
                 throw SystemError("socketpair for the private network", errno: error)
             }
             hubEnds.append(pair[0])
+            listeners.append(-1)
             ports.append(Port(descriptor: pair[1], macAddress: mac, address: Self.address(of: index), hubPath: nil, machinePath: nil))
         }
         var wake: [Int32] = [-1, -1]
@@ -80,7 +99,8 @@ public final class PrivateNetwork: Sendable {
         let ends = hubEnds
         let peers = ports.map(\.machinePath)
         let wakeFD = wake[0]
-        let thread = Thread { Self.forward(ends: ends, peers: peers, wake: wakeFD) }
+        let hubListeners = listeners
+        let thread = Thread { PrivateNetworkHub(ends: ends, peers: peers, listeners: hubListeners, wake: wakeFD).run() }
         thread.name = "kiln-private-network"
         thread.start()
     }
@@ -98,7 +118,7 @@ public final class PrivateNetwork: Sendable {
         close(wakeWrite)
         ports.filter { $0.descriptor >= 0 }.forEach { close($0.descriptor) }
         for port in ports {
-            [port.hubPath, port.machinePath].compactMap { $0 }.forEach { unlink($0) }
+            [port.hubPath, port.machinePath, port.streamPath].compactMap { $0 }.forEach { unlink($0) }
         }
         if let directory = ports.first?.hubPath.map({ ($0 as NSString).deletingLastPathComponent }) { rmdir(directory) }
     }
@@ -125,7 +145,25 @@ public final class PrivateNetwork: Sendable {
         return fd
     }
 
-    private static func unixAddress(_ path: String) -> sockaddr_un {
+    /// A stream socket listening at `path`, or -1 with `errno` set.
+    private static func listeningStreamSocket(at path: String) -> Int32 {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return -1 }
+        unlink(path)
+        var address = unixAddress(path)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0, listen(fd, 2) == 0 else {
+            let code = errno
+            close(fd)
+            errno = code
+            return -1
+        }
+        return fd
+    }
+
+    static func unixAddress(_ path: String) -> sockaddr_un {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { buffer in
@@ -133,38 +171,6 @@ public final class PrivateNetwork: Sendable {
             buffer.copyBytes(from: bytes)
         }
         return address
-    }
-
-    private static func forward(ends: [Int32], peers: [String?], wake: Int32) {
-        var addresses = peers.map { $0.map(unixAddress) }
-        var fds = ends.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) } + [pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
-        var frame = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            guard poll(&fds, nfds_t(fds.count), -1) >= 0 else {
-                if errno == EINTR { continue }
-                break
-            }
-            if fds.last!.revents != 0 { break }
-            for index in ends.indices where fds[index].revents & Int16(POLLIN) != 0 {
-                let count = recv(ends[index], &frame, frame.count, Int32(MSG_DONTWAIT))
-                guard count > 0 else { continue }
-                for other in ends.indices where other != index {
-                    // A machine that is not reading (or not there yet) loses frames, as on a real hub.
-                    if addresses[other] != nil {
-                        _ = withUnsafePointer(to: &addresses[other]!) {
-                            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                                sendto(ends[other], frame, count, Int32(MSG_DONTWAIT) | Int32(MSG_NOSIGNAL), $0,
-                                       socklen_t(MemoryLayout<sockaddr_un>.size))
-                            }
-                        }
-                    } else {
-                        _ = send(ends[other], frame, count, Int32(MSG_DONTWAIT) | Int32(MSG_NOSIGNAL))
-                    }
-                }
-            }
-        }
-        ends.forEach { close($0) }
-        close(wake)
     }
 }
 

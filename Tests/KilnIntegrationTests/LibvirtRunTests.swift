@@ -131,6 +131,36 @@ extension IntegrationTests {
             #expect(try connection.domains().isEmpty, "virsh list --all is not empty")
         }
 
+        /// One test's private network across a remote host and this machine: the hub runs in
+        /// Kiln; the local machine's QEMU attaches by datagram sockets, the remote one's through
+        /// a socket on its host forwarded over the host's SSH connection to the hub.
+        @Test(.timeLimit(.minutes(8)))
+        func aPrivateNetworkSpansARemoteHostAndThisMachine() async throws {
+            try await LibvirtDaemon.ensureRunning(instance: LibvirtDaemon.remoteInstance)
+            try await LibvirtDaemon.ensureRunning(instance: 1)
+            let scratch = try ScratchDirectory()
+            defer { scratch.remove() }
+            let out = "\(scratch.path)/lv-net"
+            let remote = LibvirtDaemon.uri(instance: LibvirtDaemon.remoteInstance)
+            let (status, output) = try await KilnInvocation.run(
+                ["run", "--platform", "libvirt", "--connect", "\(remote),capacity=1", "--connect", "qemu:///system,capacity=1",
+                 "--build", ReferenceBuild.path, "--output-dir", out, "cluster.private-network"], in: scratch.path)
+            #expect(status == .exited(0), "kiln said:\n\(output)")
+            let report = try JSONDecoder().decode(RunReport.self, from: Data(contentsOf: URL(fileURLWithPath: "\(out)/report.json")))
+            let test = try #require(report.tests.first)
+            #expect(test.result == .pass, "\(test.error ?? "")")
+            #expect(Set(test.machines.map(\.host)) == [remote, "qemu:///system"], "\(test.machines.map(\.host))")
+            for machine in test.machines {
+                let xml = try String(contentsOfFile: "\(out)/\(machine.directory)/domain.xml", encoding: .utf8)
+                #expect(xml.contains(machine.host == remote ? "stream,id=private,server=off,addr.type=unix" : "dgram,id=private"), "\(xml)")
+            }
+            let work = (try? FileManager.default.contentsOfDirectory(atPath: LibvirtPlatform.workRoot)) ?? []
+            #expect(!work.contains { $0.hasPrefix("lv-net") }, "the run's work files (or hub sockets) were left: \(work)")
+            let remoteWork = try await LibvirtDaemon.onRemoteHost("ls \(LibvirtPlatform.workRoot)")
+            #expect(!remoteWork.contains("lv-net"), "the run's work files were left on the remote host: \(remoteWork)")
+            #expect(HostProcesses.matching("lv-net").isEmpty, "a process of the run is still running")
+        }
+
         /// A Kiln killed while its machine runs on a remote host: the domain dies with the SSH
         /// connection Kiln's libvirt connection ran over, and `kiln gc --connect` removes the
         /// run's work files there.

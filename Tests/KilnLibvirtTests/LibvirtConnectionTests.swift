@@ -96,5 +96,18 @@ struct LibvirtConnectionTests {
                                                     hubPath: "/var/tmp/kiln-libvirt/r-1/net-1/h1.sock",
                                                     machinePath: "/var/tmp/kiln-libvirt/r-1/net-1/m1.sock")
         #expect(Fixtures.compareGolden(extras.rendered, "domain-xml/bios-kvm-extras.xml") == nil)
+        // On a remote host: files in the run's work directory there, the private network
+        // through a socket forwarded to the hub's stream listener here.
+        var remote = Self.sample(name: "cluster.private-network-m0")
+        remote.overlayPath = "/var/tmp/kiln-libvirt/r-1@ci-host-4242/m0/overlay.qcow2"
+        remote.configPath = "/var/tmp/kiln-libvirt/r-1@ci-host-4242/m0/config.ign"
+        remote.consolePath = "/var/tmp/kiln-libvirt/r-1@ci-host-4242/m0/console.txt"
+        remote.journalPath = "/var/tmp/kiln-libvirt/r-1@ci-host-4242/m0/journal-stream.txt"
+        remote.privateNetwork = PrivateNetwork.Port(descriptor: -1, macAddress: "52:54:00:77:1f:00", address: "10.77.0.10",
+                                                    hubPath: "/var/tmp/kiln-libvirt/r-1-4242/net-1/h0.sock",
+                                                    machinePath: "/var/tmp/kiln-libvirt/r-1-4242/net-1/m0.sock",
+                                                    streamPath: "/var/tmp/kiln-libvirt/r-1-4242/net-1/s0.sock")
+        remote.privateNetworkSocket = "/var/tmp/kiln-libvirt/r-1@ci-host-4242/net-0a1b2c3d.sock"
+        #expect(Fixtures.compareGolden(remote.rendered, "domain-xml/remote-stream-network.xml") == nil)
     }
 }
