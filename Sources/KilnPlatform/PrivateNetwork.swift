@@ -56,25 +56,20 @@ public final class PrivateNetwork: Sendable {
         var listeners: [Int32] = []
         let seed = UInt8(truncatingIfNeeded: name.utf8.reduce(0) { ($0 &* 31) &+ Int($1) })
         func closeAll() { (ports.map(\.descriptor).filter { $0 >= 0 } + hubEnds + listeners).forEach { close($0) } }
+        /// `fd`, or (when it is -1) everything closed and the error of `what`.
+        func checked(_ fd: Int32, _ what: String) throws -> Int32 {
+            guard fd < 0 else { return fd }
+            let code = errno
+            closeAll()
+            throw SystemError("\(what) for the private network", errno: code)
+        }
         for index in 0..<machines {
             let mac = String(format: "52:54:00:77:%02x:%02x", seed, index)
             if let socketDirectory {
                 let hubPath = "\(socketDirectory)/h\(index).sock"
-                let fd = Self.boundDatagramSocket(at: hubPath)
-                guard fd >= 0 else {
-                    let code = errno
-                    closeAll()
-                    throw SystemError("bind \(hubPath) for the private network", errno: code)
-                }
-                hubEnds.append(fd)
+                hubEnds.append(try checked(Self.boundDatagramSocket(at: hubPath), "bind \(hubPath)"))
                 let streamPath = "\(socketDirectory)/s\(index).sock"
-                let listener = Self.listeningStreamSocket(at: streamPath)
-                guard listener >= 0 else {
-                    let code = errno
-                    closeAll()
-                    throw SystemError("listen on \(streamPath) for the private network", errno: code)
-                }
-                listeners.append(listener)
+                listeners.append(try checked(Self.listeningStreamSocket(at: streamPath), "listen on \(streamPath)"))
                 ports.append(Port(descriptor: -1, macAddress: mac, address: Self.address(of: index), hubPath: hubPath,
                                   machinePath: "\(socketDirectory)/m\(index).sock", streamPath: streamPath))
                 continue

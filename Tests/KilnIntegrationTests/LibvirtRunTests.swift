@@ -102,20 +102,8 @@ extension IntegrationTests {
             let kiln = try await KilnInvocation.start(
                 ["run", "--platform", "libvirt", "basic.ssh", "--build", ReferenceBuild.path, "--output-dir", out], in: scratch.path)
             let connection = try LibvirtConnection(uri: "qemu:///system")
-            let domainName = "kiln-lv-killed-basic.ssh-m0"
-            let deadline = ContinuousClock.now + .seconds(120)
-            while try connection.domain(named: domainName) == nil, ContinuousClock.now < deadline, kiln.process.exitStatus == nil {
-                try await Task.sleep(for: .milliseconds(200))
-            }
-            try #require(try connection.domain(named: domainName) != nil, "the domain never started; kiln said:\n\(kiln.output)")
-            kiln.process.send(SIGKILL)
-            _ = await kiln.process.waitForExit()
             // AUTODESTROY: the daemon ends the domain once Kiln's connection is gone.
-            let gone = ContinuousClock.now + .seconds(30)
-            while try connection.domain(named: domainName) != nil, ContinuousClock.now < gone {
-                try await Task.sleep(for: .milliseconds(200))
-            }
-            #expect(try connection.domain(named: domainName) == nil, "the domain outlived kiln's SIGKILL")
+            try await Self.killOnceStarted(kiln, domain: "kiln-lv-killed-basic.ssh-m0", on: connection)
             // What is left are the run's work files, which gc finds and removes, and nothing else.
             let leftover = "\(LibvirtPlatform.workRoot)/lv-killed-\(kiln.process.pid)"
             #expect(FileManager.default.fileExists(atPath: leftover))
@@ -174,19 +162,7 @@ extension IntegrationTests {
                 ["run", "--platform", "libvirt", "--connect", uri, "basic.ssh", "--build", ReferenceBuild.path,
                  "--output-dir", "\(scratch.path)/lv-gone"], in: scratch.path)
             let connection = try LibvirtConnection(uri: uri)
-            let domainName = "kiln-lv-gone-basic.ssh-m0"
-            let deadline = ContinuousClock.now + .seconds(120)
-            while try connection.domain(named: domainName) == nil, ContinuousClock.now < deadline, kiln.process.exitStatus == nil {
-                try await Task.sleep(for: .milliseconds(200))
-            }
-            try #require(try connection.domain(named: domainName) != nil, "the domain never started; kiln said:\n\(kiln.output)")
-            kiln.process.send(SIGKILL)
-            _ = await kiln.process.waitForExit()
-            let gone = ContinuousClock.now + .seconds(30)
-            while try connection.domain(named: domainName) != nil, ContinuousClock.now < gone {
-                try await Task.sleep(for: .milliseconds(200))
-            }
-            #expect(try connection.domain(named: domainName) == nil, "the domain outlived kiln's SIGKILL")
+            try await Self.killOnceStarted(kiln, domain: "kiln-lv-gone-basic.ssh-m0", on: connection)
             #expect(HostProcesses.matching("lv-gone@").isEmpty, "a mirror or QEMU of the killed run still runs")
             let leftover = "\(LibvirtPlatform.workRoot)/lv-gone@\(ProcessInfo.processInfo.hostName)-\(kiln.process.pid)"
             _ = try await LibvirtDaemon.onRemoteHost("test -d \(leftover)")
@@ -196,6 +172,23 @@ extension IntegrationTests {
             let remoteWork = try await LibvirtDaemon.onRemoteHost("ls \(LibvirtPlatform.workRoot)")
             #expect(!remoteWork.contains("lv-gone"), "\(remoteWork)")
             #expect(try connection.domains().isEmpty, "virsh list --all on the remote host is not empty")
+        }
+
+        /// Kills `kiln` with SIGKILL once `domain` runs on `connection`, and expects the domain
+        /// gone within 30 s.
+        static func killOnceStarted(_ kiln: KilnInvocation, domain: String, on connection: LibvirtConnection) async throws {
+            let deadline = ContinuousClock.now + .seconds(120)
+            while try connection.domain(named: domain) == nil, ContinuousClock.now < deadline, kiln.process.exitStatus == nil {
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            try #require(try connection.domain(named: domain) != nil, "the domain never started; kiln said:\n\(kiln.output)")
+            kiln.process.send(SIGKILL)
+            _ = await kiln.process.waitForExit()
+            let gone = ContinuousClock.now + .seconds(30)
+            while try connection.domain(named: domain) != nil, ContinuousClock.now < gone {
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect(try connection.domain(named: domain) == nil, "the domain outlived kiln's SIGKILL")
         }
     }
 }
