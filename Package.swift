@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C: system libraries and the few calls Swift cannot make itself.
@@ -64,6 +65,10 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // The results database: every run and test attempt, in SQLite; the gate's history.
+        .target(
+            name: "KilnResults",
+            dependencies: ["KilnCore", "KilnHarness", "KilnPlatform", .product(name: "GRDB", package: "GRDB.swift")]),
         // The built-in checks.
         .target(
             name: "KilnChecks",
@@ -90,11 +95,15 @@ let package = Package(
         .testTarget(name: "KilnSSHTests", dependencies: ["KilnSSH", "KilnTesting"]),
         .testTarget(name: "KilnLibvirtTests", dependencies: ["KilnLibvirt", "KilnTesting"]),
         .testTarget(name: "KilnHarnessTests", dependencies: ["KilnHarness", "KilnChecks", "KilnCore", "KilnPlatform"]),
-        // These two run the built `kiln`; depending on it makes `swift test` build it.
+        // These run the built `kiln` (the results tests kill -9 its hidden writer); depending on it
+        // makes `swift test` build it.
         .testTarget(
             name: "KilnIntegrationTests",
             dependencies: ["kiln", "KilnHarness", "KilnChecks", "KilnQEMU", "KilnLibvirt", "KilnTesting"]),
         .testTarget(name: "KilnCLITests", dependencies: ["kiln", "KilnCore", "KilnPlatform", "KilnTesting"]),
+        .testTarget(
+            name: "KilnResultsTests",
+            dependencies: ["kiln", "KilnResults", "KilnCore", "KilnTesting", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )
 
