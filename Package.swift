@@ -76,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "kiln",
             dependencies: [
-                "KilnCore", "KilnHarness", "KilnChecks", "KilnQEMU", "KilnLibvirt", "CKilnSupport",
+                "KilnCore", "KilnHarness", "KilnChecks", "KilnQEMU", "KilnLibvirt", "KilnResults", "CKilnSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
