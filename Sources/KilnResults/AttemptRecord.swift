@@ -10,25 +10,27 @@ struct AttemptRecord: Sendable {
     static let summaryCharacters = 1000
 
     var test: String
-    var tags: [String]
+    /// As stored: JSON.
+    var tagsJSON: String
     var outcome: TestOutcome
     /// The attempt's number as the report gives it (2 for a rerun).
     var attempt: Int
     var durationSeconds: Double
     var finishedAt: Date
-    var machines: [MachineReport]
+    /// The machines' reports (ids, artifact directories, boot phases), as stored: JSON.
+    var machinesJSON: String
     var failureSummary: String?
     var tracker: String?
     var upgradeFrom: String?
 
     init(report: TestReport, tags: [String], upgradeFrom: String?, finishedAt: Date) {
         test = report.name
-        self.tags = tags
+        tagsJSON = StoredJSON.strings(tags)
         outcome = report.result
         attempt = max(1, report.attempts)
         durationSeconds = report.durationSeconds
         self.finishedAt = finishedAt
-        machines = report.machines
+        machinesJSON = StoredJSON.machines(report.machines)
         failureSummary = report.error.map(Self.summary)
         tracker = report.tracker
         self.upgradeFrom = upgradeFrom
@@ -52,10 +54,10 @@ struct AttemptRecord: Sendable {
     /// the report's, or one more than the last recorded, whichever is larger. A FLAKE row
     /// without a failure of its own keeps the failure it recovered from.
     func insert(into db: Database, run: RunKey) throws {
-        let previous = try Row.fetchOne(db, sql: """
+        let previous = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT id, attempt, verdict, failure_summary FROM test_attempts
             WHERE run_id = ? AND test = ? AND superseded_at IS NULL
-            """, arguments: [run.id, test])
+            """), arguments: [run.id, test])
         var previousVerdict: TestOutcome?
         var previousSummary: String?
         var number = attempt
@@ -63,8 +65,8 @@ struct AttemptRecord: Sendable {
             previousVerdict = try StoredOutcome.decode(previous["verdict"])
             previousSummary = previous["failure_summary"]
             number = max(number, (previous["attempt"] as Int) + 1)
-            try db.execute(sql: "UPDATE test_attempts SET superseded_at = ? WHERE id = ?",
-                           arguments: [finishedAt.unixMilliseconds, previous["id"] as Int64])
+            try db.cachedStatement(sql: "UPDATE test_attempts SET superseded_at = ? WHERE id = ?")
+                .execute(arguments: [finishedAt.unixMilliseconds, previous["id"] as Int64])
         }
         let verdict = Self.verdict(after: previousVerdict, attempt: outcome)
         let summary = failureSummary ?? (verdict == .flake ? previousSummary : nil)
@@ -74,9 +76,9 @@ struct AttemptRecord: Sendable {
                 duration_seconds, started_at, finished_at, machines, failure_summary, tracker, upgrade_from)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
-                run.id, run.build, run.arch, run.platform, test, StoredJSON.strings(tags), number, outcome.rawValue,
+                run.id, run.build, run.arch, run.platform, test, tagsJSON, number, outcome.rawValue,
                 verdict.rawValue, durationSeconds, finished - Int64(durationSeconds * 1000), finished,
-                StoredJSON.machines(machines), summary, tracker, upgradeFrom,
+                machinesJSON, summary, tracker, upgradeFrom,
             ])
     }
 }

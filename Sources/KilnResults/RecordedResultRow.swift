@@ -4,12 +4,9 @@ import KilnCore
 
 /// Reading verdicts out of `test_attempts` rows.
 extension RecordedResult {
-    /// The columns ``init(row:)`` reads, for a SELECT over `test_attempts`.
-    static let columns = """
-        test_attempts.run_id, test_attempts.build, test_attempts.arch, test_attempts.platform, test_attempts.test,
-        test_attempts.tags, test_attempts.verdict, test_attempts.attempt, test_attempts.finished_at,
-        test_attempts.failure_summary, test_attempts.upgrade_from
-        """
+    /// The columns ``init(row:)`` reads, in its order, for a SELECT over `test_attempts`.
+    static let columns = ["run_id", "build", "arch", "platform", "test", "tags", "verdict", "attempt", "finished_at",
+                          "failure_summary", "upgrade_from"].map { "test_attempts.\($0)" }.joined(separator: ", ")
 
     /// The verdict rows current at an instant (bound twice, as Unix milliseconds): ended by
     /// then, and not yet superseded by a later attempt.
@@ -17,10 +14,11 @@ extension RecordedResult {
         test_attempts.finished_at <= ? AND (test_attempts.superseded_at IS NULL OR test_attempts.superseded_at > ?)
         """
 
+    /// Reads ``columns`` by position: GRDB looks names up case-insensitively on every access,
+    /// which the gate's thousands of rows would pay for.
     init(row: Row) throws(ResultsDatabaseError) {
-        self.init(runID: row["run_id"], build: row["build"], arch: row["arch"], platform: row["platform"], test: row["test"],
-                  tags: try StoredJSON.decodeStrings(row["tags"]), outcome: try StoredOutcome.decode(row["verdict"]),
-                  attempts: row["attempt"], finishedAt: Date(unixMilliseconds: row["finished_at"]),
-                  failureSummary: row["failure_summary"], upgradeFrom: row["upgrade_from"])
+        self.init(runID: row[0], build: row[1], arch: row[2], platform: row[3], test: row[4],
+                  tags: try StoredJSON.decodeStrings(row[5]), outcome: try StoredOutcome.decode(row[6]), attempts: row[7],
+                  finishedAt: Date(unixMilliseconds: row[8]), failureSummary: row[9], upgradeFrom: row[10])
     }
 }

@@ -9,7 +9,9 @@ import GRDB
 /// instant a later attempt of the same test in the same run ended (NULL while it is the last).
 /// The verdict at an instant T is thus the row with `finished_at <= T` and no supersession by
 /// T, so the gate's `--at` sees a rerun's FLAKE only from when the rerun ended. `build`,
-/// `arch` and `platform` are copied from the run so that the gate's lookups are one index range.
+/// `arch` and `platform` are copied from the run so that the gate's lookups are one index range;
+/// `verdict` and `superseded_at` end those indexes so that counting verdicts per test or build
+/// (`kiln results`) reads the indexes alone.
 enum ResultsSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -53,8 +55,8 @@ enum ResultsSchema {
                     upgrade_from TEXT,
                     UNIQUE (run_id, test, attempt)
                 );
-                CREATE INDEX attempts_by_build ON test_attempts(build, arch, finished_at);
-                CREATE INDEX attempts_by_test ON test_attempts(test, arch, platform, finished_at);
+                CREATE INDEX attempts_by_build ON test_attempts(build, arch, finished_at, verdict, superseded_at);
+                CREATE INDEX attempts_by_test ON test_attempts(test, arch, platform, finished_at, verdict, superseded_at);
                 CREATE INDEX attempts_by_time ON test_attempts(finished_at);
 
                 CREATE TABLE stream_entries (

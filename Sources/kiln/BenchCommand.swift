@@ -35,7 +35,9 @@ struct ResultsDatabaseBench: AsyncParsableCommand {
         var rows = 0
         let seeding = try clock.measure { rows = try bench.seed(database) }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        print("seeded \(rows) attempts (\(bench.builds) builds x \(bench.testsPerBuild) tests) in \(Self.text(seeding)); \(path): \(size / 1_048_576) MiB")
+        let seeded = rows == 0 ? "already held \(bench.builds * bench.testsPerBuild) attempts, not seeded"
+            : "seeded \(rows) attempts (\(bench.builds) builds x \(bench.testsPerBuild) tests) in \(Self.text(seeding))"
+        print("\(path): \(seeded); \(size / 1_048_576) MiB")
         let opening = try clock.measure { database = try ResultsDatabase(path: path, createIfMissing: false) }
         print("reopening (migrations checked, interrupted runs marked): \(Self.text(opening))")
         for pass in 1...3 {
