@@ -6,6 +6,7 @@ import KilnHarness
 import KilnLibvirt
 import KilnPlatform
 import KilnQEMU
+import KilnResults
 import KilnSSH
 import Logging
 
@@ -86,6 +87,8 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Log everything, including SSH readiness polling.")
     var debug = false
 
+    @OptionGroup var workdir: WorkDirectoryOption
+
     func run() async throws {
         let logLevel: Logger.Level = debug ? .debug : verbose ? .info : .warning
         LoggingSystem.bootstrap { label in
@@ -131,8 +134,23 @@ struct RunCommand: AsyncParsableCommand {
         let options = RunOptions(parallel: plan.parallel, rerun: rerun, memoryOverrideMiB: memory,
                                  consoleChecksWarnOnly: plan.consoleChecksWarnOnly, knownFailures: plan.knownFailures,
                                  sshIdentityFile: identityFile)
+        // Every run is recorded as it happens, in the work directory's results database.
+        let recorder: ResultsRecorder
+        do {
+            let database = try ResultsDatabase(path: ResultsDatabase.path(workDirectory: workdir.resolved))
+            let metadata = plan.build.metadata
+            recorder = try ResultsRecorder(
+                database: database,
+                run: RunStart(build: metadata.buildID, stream: stream ?? metadata.stream, arch: metadata.architecture,
+                              platform: platform.name, kilnVersion: Kiln.version, outputDirectory: plan.outputDirectory),
+                tags: Dictionary(plan.tests.map { ($0.metadata.name, $0.metadata.tags) }, uniquingKeysWith: { first, _ in first }),
+                forwardingTo: printer, onError: { printer.say("kiln: warning: results database: \($0)") })
+        } catch {
+            await (platform as? LibvirtPool)?.finish()
+            throw Self.fail("results database in \(workdir.resolved): \(error)", status: 2)
+        }
         let runner = TestRunner(platform: platform, renderer: renderer, outputDirectory: plan.outputDirectory, options: options,
-                                budget: plan.budget, logger: logger, observer: printer)
+                                budget: plan.budget, logger: logger, observer: recorder)
         let startedAt = ISO8601DateFormatter().string(from: Date())
         let clock = ContinuousClock.now
         let tests = plan.tests
@@ -148,6 +166,11 @@ struct RunCommand: AsyncParsableCommand {
             durationSeconds: (ContinuousClock.now - clock).seconds, tests: plan.skipped + ran,
             hostMemoryMiB: plan.budget.totalMemoryMiB, hostCPUs: plan.budget.totalCPUs)
         try ReportWriter(report: report, directory: plan.outputDirectory).writeAll()
+        do {
+            try recorder.finish(report, interrupted: signal != nil)
+        } catch {
+            printer.say("kiln: warning: results database: \(error)")
+        }
         printer.say(RunSummary(report: report).text + "; reports in \(plan.outputDirectory)/")
         if let signal { throw ExitCode(128 + signal) }
         switch report.result {
