@@ -22,6 +22,8 @@ public struct BuildMetadata: Sendable, Equatable, Codable {
     public var console: String?
     /// The stream the build belongs to, when recorded.
     public var stream: String?
+    /// The OSTree commit of a Fedora CoreOS build (`ostree-commit`); Kiln's reference guest has none.
+    public var ostreeCommit: String?
 
     /// kola's distro of the build, for tests' `distros`: `fcos` (`fedora-coreos`), `rhcos`,
     /// `scos`, else the build's name (`kiln-reference` for Kiln's reference guest).
@@ -46,6 +48,7 @@ public struct BuildMetadata: Sendable, Equatable, Codable {
         case loginUser = "kiln.login-user"
         case console = "kiln.console"
         case stream = "kiln.stream"
+        case ostreeCommit = "ostree-commit"
     }
 
     /// Decodes `meta.json`. `source` names the file in errors.
@@ -101,11 +104,19 @@ public struct BuildArtifact: Sendable, Equatable, Codable {
     public var path: String
     public var sha256: String
     public var size: Int?
+    /// The sha256 of the decompressed file, for a compressed one (`uncompressed-sha256`).
+    public var uncompressedSHA256: String?
 
-    public init(path: String, sha256: String, size: Int?) {
+    enum CodingKeys: String, CodingKey {
+        case path, sha256, size
+        case uncompressedSHA256 = "uncompressed-sha256"
+    }
+
+    public init(path: String, sha256: String, size: Int?, uncompressedSHA256: String? = nil) {
         self.path = path
         self.sha256 = sha256
         self.size = size
+        self.uncompressedSHA256 = uncompressedSHA256
     }
 }
 
