@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 public import KilnCore
 public import KilnPlatform
@@ -87,26 +86,8 @@ public struct LoadedBuild: Sendable {
 
     /// Checks the image's size and sha256 against the metadata; returns the digest.
     private static func verify(_ imagePath: String, against artifact: BuildArtifact, metaPath: String) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: imagePath) else {
-            throw BuildMetadataError(source: metaPath, message: "\"images.qemu.path\" names \(imagePath), which cannot be read")
-        }
-        defer { try? handle.close() }
-        if let size = artifact.size {
-            let actual = (try? FileManager.default.attributesOfItem(atPath: imagePath)[.size] as? Int) ?? -1
-            if actual != size {
-                throw BuildMetadataError(source: metaPath,
-                                         message: "image \(imagePath) is \(actual) bytes but \"images.qemu.size\" says \(size): refusing a truncated or replaced image")
-            }
-        }
-        var hasher = SHA256()
-        while let chunk = try? handle.read(upToCount: 4 << 20), !chunk.isEmpty {
-            hasher.update(data: chunk)
-        }
-        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        guard digest == artifact.sha256.lowercased() else {
-            throw BuildMetadataError(source: metaPath,
-                                     message: "image \(imagePath) has sha256 \(digest) but \"images.qemu.sha256\" says \(artifact.sha256): refusing a corrupt or replaced image")
-        }
-        return digest
+        let check = BuildArtifactCheck(path: imagePath, artifact: artifact)
+        if let error = check.error(metaPath: metaPath, name: "qemu", path: imagePath, artifact: artifact) { throw error }
+        return artifact.sha256.lowercased()
     }
 }
