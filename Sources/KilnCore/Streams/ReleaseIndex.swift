@@ -78,17 +78,8 @@ public struct ReleaseIndex: Sendable, Equatable {
         let object = try StreamJSONNode.parse(json, source: source).object("a release index {note, releases, metadata, stream}")
         note = try object.optional("note")?.string("a string")
         stream = try object.required("stream", "the stream's name").string()
-        let metadata = try object.required("metadata", "{\"last-modified\": timestamp}").object("{\"last-modified\": timestamp}")
-        lastModified = try metadata.required("last-modified", "a timestamp").string()
-        metadataExtras = metadata.extras(known: ["last-modified"])
-        releases = []
-        for node in try object.required("releases", "a list of releases").array("a list of releases") {
-            let entry = try Self.entry(node)
-            if releases.contains(where: { $0.version == entry.version }) {
-                throw node.error("release \(entry.version) is listed twice")
-            }
-            releases.append(entry)
-        }
+        (lastModified, _, metadataExtras) = try object.lastModifiedMetadata()
+        releases = try object.releases({ node throws(StreamFileError) in try Self.entry(node) }, version: \.version)
         extras = object.extras(known: ["note", "releases", "metadata", "stream"])
     }
 

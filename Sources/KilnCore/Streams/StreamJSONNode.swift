@@ -117,6 +117,29 @@ struct StreamJSONObject {
         return child
     }
 
+    /// The member `metadata`, `{"last-modified": timestamp, ...}`: the timestamp, the object
+    /// (for the caller's other keys) and the members other than `known`.
+    func lastModifiedMetadata(known: Set<String> = ["last-modified"]) throws(StreamFileError)
+        -> (lastModified: String, object: StreamJSONObject, extras: JSONObjectExtras) {
+        let what = "{\"last-modified\": timestamp}"
+        let metadata = try required("metadata", what).object(what)
+        return (try metadata.required("last-modified", "a timestamp").string(), metadata, metadata.extras(known: known))
+    }
+
+    /// The list `releases`, each read by `read`, each version once.
+    func releases<Entry>(_ read: (StreamJSONNode) throws(StreamFileError) -> Entry,
+                         version: (Entry) -> String) throws(StreamFileError) -> [Entry] {
+        var entries: [Entry] = []
+        for node in try required("releases", "a list of releases").array("a list of releases") {
+            let entry = try read(node)
+            if entries.contains(where: { version($0) == version(entry) }) {
+                throw node.error("release \(version(entry)) is listed twice")
+            }
+            entries.append(entry)
+        }
+        return entries
+    }
+
     /// The members other than `known`, and the order of all of them.
     func extras(known: Set<String>) -> JSONObjectExtras {
         JSONObjectExtras(unknown: members.filter { !known.contains($0.key) }, order: members.map(\.key))

@@ -86,10 +86,10 @@ public struct StreamMetadata: Sendable, Equatable {
     public init(json: [UInt8], source: String) throws(StreamFileError) {
         let object = try StreamJSONNode.parse(json, source: source).object("stream metadata {stream, metadata, architectures}")
         stream = try object.required("stream", "the stream's name").string()
-        let metadata = try object.required("metadata", "{\"last-modified\", \"generator\"}").object("{\"last-modified\", \"generator\"}")
-        lastModified = try metadata.required("last-modified", "a timestamp").string()
-        generator = try metadata.optional("generator")?.string()
-        metadataExtras = metadata.extras(known: ["last-modified", "generator"])
+        let metadata = try object.lastModifiedMetadata(known: ["last-modified", "generator"])
+        lastModified = metadata.lastModified
+        generator = try metadata.object.optional("generator")?.string()
+        metadataExtras = metadata.extras
         architectures = try object.required("architectures", "a map from architectures to their artifacts")
             .map("a map from architectures to {artifacts}") { node throws(StreamFileError) in try Self.architecture(node) }
         extras = object.extras(known: ["stream", "metadata", "architectures"])
