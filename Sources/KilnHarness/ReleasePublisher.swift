@@ -58,9 +58,8 @@ public struct ReleasePublisher: Sendable {
             let updatedIndex = try files.attributing(StreamLayout.releaseIndex(stream: stream)) { () throws(StreamFileError) in
                 try index.adding(release.indexEntry(metadataURL: metadataURL), at: at)
             }
-            // swiftlint:disable:next force_unwrapping
-            let newest = updatedIndex.newest!
-            let newestRelease = newest.version == version ? release : try files.newestRelease(newest)
+            var newestRelease = release
+            if let newest = updatedIndex.newest, newest.version != version { newestRelease = try files.newestRelease(newest) }
             let streamMetadata = StreamMetadata(stream: stream, newest: newestRelease, generator: generator, at: at)
 
             var writes = [(releasePath, release.text), (StreamLayout.releaseIndex(stream: stream), updatedIndex.text),

@@ -35,6 +35,7 @@ extension ReleasePublisher {
 
     /// Marks `version` of `stream` a barrier or dead-end for `reason`, a URL.
     public func mark(_ kind: UpdateMarkerKind, stream: String, version: String, reason: String, at: Date) throws {
+        try UpdatesMetadata.checkReason(reason, for: kind)
         try changeUpdates(stream: stream, version: version, at: at) { updates throws(StreamFileError) in
             try updates.marking(kind, version: version, reason: reason, at: at)
         }

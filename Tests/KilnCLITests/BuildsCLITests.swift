@@ -119,7 +119,7 @@ struct BuildsCLITests {
         #expect(barrier.stdout == "marked \(Self.version) a barrier of stable: https://example.org/issues/7\n")
         let badReason = try await kiln(["rollout", "deadend"] + target + ["--reason", "broken"])
         #expect(badReason.status == .exited(2))
-        #expect(badReason.stderr.hasPrefix("kiln: error: \(workdir)/updates/stable.json: the reason for a deadend must be the URL"))
+        #expect(badReason.stderr == "kiln: error: reason: expected the URL of an issue or page (https://...) that explains the deadend, found \"broken\"\n")
         let updates = try UpdatesMetadata(json: Array(try Data(contentsOf: URL(fileURLWithPath: "\(workdir)/updates/stable.json"))),
                                           source: "updates/stable.json")
         #expect(updates.entry(Self.version)?.barrier?.reason == "https://example.org/issues/7")

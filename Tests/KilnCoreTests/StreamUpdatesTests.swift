@@ -59,7 +59,7 @@ struct StreamUpdatesTests {
         #expect(throws: StreamFileError(path: "releases[0].metadata.rollout", message: "the release is fully rolled out; there is nothing to halt")) {
             try updates.haltingRollout(version: Self.previous, at: Samples.start)
         }
-        #expect(throws: StreamFileError.self) {
+        #expect(throws: StreamFileError(path: "reason", message: #"expected the URL of an issue or page (https://...) that explains the barrier, found "because""#)) {
             try updates.marking(.barrier, version: Self.current, reason: "because", at: Samples.start)
         }
         #expect(throws: StreamFileError.self) {

@@ -15,6 +15,7 @@ public struct JSONObjectExtras: Sendable, Equatable {
     /// The keys of the object as read, in order; empty for an object Kiln created.
     public var order: [String]
 
+    /// `unknown` members, of an object whose members were read in `order`.
     public init(unknown: [JSONMember] = [], order: [String] = []) {
         self.unknown = unknown
         self.order = order

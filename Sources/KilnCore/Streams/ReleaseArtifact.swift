@@ -8,8 +8,10 @@ public struct ReleaseArtifact: Sendable, Equatable {
     public var sha256: String
     /// The sha256 of the decompressed file, for a compressed one (`qcow2.xz`).
     public var uncompressedSHA256: String?
+    /// The members Kiln does not model, and the order read.
     public var extras: JSONObjectExtras
 
+    /// A value with these members, as Kiln writes it.
     public init(location: String, signature: String? = nil, sha256: String, uncompressedSHA256: String? = nil,
                 extras: JSONObjectExtras = .init()) {
         self.location = location
@@ -44,8 +46,10 @@ public struct ImageFormat: Sendable, Equatable {
     public var kernel: ReleaseArtifact?
     public var initramfs: ReleaseArtifact?
     public var rootfs: ReleaseArtifact?
+    /// The members Kiln does not model, and the order read.
     public var extras: JSONObjectExtras
 
+    /// A value with these members, as Kiln writes it.
     public init(disk: ReleaseArtifact? = nil, kernel: ReleaseArtifact? = nil, initramfs: ReleaseArtifact? = nil,
                 rootfs: ReleaseArtifact? = nil, extras: JSONObjectExtras = .init()) {
         self.disk = disk
@@ -64,6 +68,7 @@ public struct ImageFormat: Sendable, Equatable {
         extras = object.extras(known: ["disk", "kernel", "initramfs", "rootfs"])
     }
 
+    /// As JSON, in FCOS's key names and order.
     public var json: JSONValue {
         extras.object([("disk", disk?.json), ("kernel", kernel?.json), ("initramfs", initramfs?.json), ("rootfs", rootfs?.json)])
     }

@@ -26,8 +26,10 @@ public struct ReleaseIndex: Sendable, Equatable {
         /// The URL of the release's `release.json` (the member `metadata`).
         public var metadataURL: String
         public var commits: [Commit]
+        /// The members Kiln does not model, and the order read.
         public var extras: JSONObjectExtras
 
+        /// A value with these members, as Kiln writes it.
         public init(version: String, metadataURL: String, commits: [Commit], extras: JSONObjectExtras = .init()) {
             self.version = version
             self.metadataURL = metadataURL
@@ -41,8 +43,10 @@ public struct ReleaseIndex: Sendable, Equatable {
     public struct Commit: Sendable, Equatable {
         public var architecture: String
         public var checksum: String
+        /// The members Kiln does not model, and the order read.
         public var extras: JSONObjectExtras
 
+        /// A value with these members, as Kiln writes it.
         public init(architecture: String, checksum: String, extras: JSONObjectExtras = .init()) {
             self.architecture = architecture
             self.checksum = checksum
@@ -57,7 +61,9 @@ public struct ReleaseIndex: Sendable, Equatable {
     /// `metadata.last-modified`, as written.
     public var lastModified: String
     public var stream: String
+    /// The members Kiln does not model, and the order read.
     public var extras: JSONObjectExtras
+    /// What else `metadata` held.
     public var metadataExtras: JSONObjectExtras
 
     /// An empty index of `stream`.

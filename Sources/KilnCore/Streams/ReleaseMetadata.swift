@@ -18,8 +18,10 @@ public struct ReleaseMetadata: Sendable, Equatable {
         /// The OSTree commit, or for a build without one the disk image's sha256.
         public var commit: String
         public var media: Media
+        /// The members Kiln does not model, and the order read.
         public var extras: JSONObjectExtras
 
+        /// A value with these members, as Kiln writes it.
         public init(commit: String, media: Media, extras: JSONObjectExtras = .init()) {
             self.commit = commit
             self.media = media
@@ -33,6 +35,7 @@ public struct ReleaseMetadata: Sendable, Equatable {
         /// The other platforms, as read.
         public var extras: JSONObjectExtras
 
+        /// A value with these members, as Kiln writes it.
         public init(qemu: Platform?, extras: JSONObjectExtras = .init()) {
             self.qemu = qemu
             self.extras = extras
@@ -42,8 +45,10 @@ public struct ReleaseMetadata: Sendable, Equatable {
     /// A platform's artifacts by format (`qcow2`, `qcow2.xz`).
     public struct Platform: Sendable, Equatable {
         public var artifacts: [String: ImageFormat]
+        /// The members Kiln does not model, and the order read.
         public var extras: JSONObjectExtras
 
+        /// A value with these members, as Kiln writes it.
         public init(artifacts: [String: ImageFormat], extras: JSONObjectExtras = .init()) {
             self.artifacts = artifacts
             self.extras = extras
@@ -55,9 +60,12 @@ public struct ReleaseMetadata: Sendable, Equatable {
     /// `metadata.last-modified`; nil in older files, which have no `metadata`.
     public var lastModified: String?
     public var architectures: [String: Architecture]
+    /// The members Kiln does not model, and the order read.
     public var extras: JSONObjectExtras
+    /// What else `metadata` held.
     public var metadataExtras: JSONObjectExtras
 
+    /// A value with these members, as Kiln writes it.
     public init(release: String, stream: String, lastModified: String?, architectures: [String: Architecture]) {
         self.release = release
         self.stream = stream

@@ -35,8 +35,10 @@ public struct Rollout: Sendable, Equatable {
     public var durationMinutes: Int?
     /// On a rollout Kiln halted, the minutes its schedule had left (``remainingMinutesKey``).
     public var remainingMinutes: Int?
+    /// The members Kiln does not model, and the order read.
     public var extras: JSONObjectExtras
 
+    /// A value with these members, as Kiln writes it.
     public init(startEpoch: Int? = nil, startPercentage: Double? = nil, durationMinutes: Int? = nil,
                 remainingMinutes: Int? = nil, extras: JSONObjectExtras = .init()) {
         self.startEpoch = startEpoch

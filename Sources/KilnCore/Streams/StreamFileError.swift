@@ -12,6 +12,7 @@ public struct StreamFileError: Error, Sendable, Equatable, CustomStringConvertib
     public var path: String
     public var message: String
 
+    /// An error at `path` of `source` (filled in later when empty).
     public init(source: String = "", position: SourcePosition? = nil, path: String, message: String) {
         self.source = source
         self.position = position

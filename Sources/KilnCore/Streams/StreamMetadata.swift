@@ -21,6 +21,7 @@ public struct StreamMetadata: Sendable, Equatable {
         /// `images` (clouds) and the rest, as read.
         public var extras: JSONObjectExtras
 
+        /// A value with these members, as Kiln writes it.
         public init(artifacts: Artifacts, extras: JSONObjectExtras = .init()) {
             self.artifacts = artifacts
             self.extras = extras
@@ -33,6 +34,7 @@ public struct StreamMetadata: Sendable, Equatable {
         /// The other platforms, as read.
         public var extras: JSONObjectExtras
 
+        /// A value with these members, as Kiln writes it.
         public init(qemu: PlatformArtifacts?, extras: JSONObjectExtras = .init()) {
             self.qemu = qemu
             self.extras = extras
@@ -43,8 +45,10 @@ public struct StreamMetadata: Sendable, Equatable {
     public struct PlatformArtifacts: Sendable, Equatable {
         public var release: String
         public var formats: [String: ImageFormat]
+        /// The members Kiln does not model, and the order read.
         public var extras: JSONObjectExtras
 
+        /// A value with these members, as Kiln writes it.
         public init(release: String, formats: [String: ImageFormat], extras: JSONObjectExtras = .init()) {
             self.release = release
             self.formats = formats
@@ -57,9 +61,12 @@ public struct StreamMetadata: Sendable, Equatable {
     /// `metadata.generator`: what wrote the file.
     public var generator: String?
     public var architectures: [String: Architecture]
+    /// The members Kiln does not model, and the order read.
     public var extras: JSONObjectExtras
+    /// What else `metadata` held.
     public var metadataExtras: JSONObjectExtras
 
+    /// A value with these members, as Kiln writes it.
     public init(stream: String, lastModified: String, generator: String?, architectures: [String: Architecture]) {
         self.stream = stream
         self.lastModified = lastModified

@@ -20,8 +20,10 @@ public struct UpdatesMetadata: Sendable, Equatable {
     /// A `barrier` or `deadend`: why, as a URL.
     public struct Marker: Sendable, Equatable {
         public var reason: String
+        /// The members Kiln does not model, and the order read.
         public var extras: JSONObjectExtras
 
+        /// A value with these members, as Kiln writes it.
         public init(reason: String, extras: JSONObjectExtras = .init()) {
             self.reason = reason
             self.extras = extras
@@ -39,10 +41,12 @@ public struct UpdatesMetadata: Sendable, Equatable {
         public var deadend: Marker?
         /// The release is an update target, offered to a growing share of clients.
         public var rollout: Rollout?
+        /// The members Kiln does not model, and the order read.
         public var extras: JSONObjectExtras
         /// What else the entry's `metadata` held.
         public var metadataExtras: JSONObjectExtras
 
+        /// A value with these members, as Kiln writes it.
         public init(version: String, barrier: Marker? = nil, deadend: Marker? = nil, rollout: Rollout? = nil) {
             self.version = version
             self.barrier = barrier
@@ -58,7 +62,9 @@ public struct UpdatesMetadata: Sendable, Equatable {
     public var lastModified: String
     /// Oldest to newest.
     public var releases: [Entry]
+    /// The members Kiln does not model, and the order read.
     public var extras: JSONObjectExtras
+    /// What else `metadata` held.
     public var metadataExtras: JSONObjectExtras
 
     /// Updates metadata of `stream` with no releases.

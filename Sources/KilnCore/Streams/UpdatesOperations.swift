@@ -45,14 +45,20 @@ extension UpdatesMetadata {
     /// With `version` marked a barrier or dead-end for `reason`, a URL.
     /// - Throws: when `reason` is not an http or https URL.
     public func marking(_ kind: UpdateMarkerKind, version: String, reason: String, at: Date) throws(StreamFileError) -> UpdatesMetadata {
-        guard let url = URL(string: reason), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false else {
-            throw StreamFileError(path: "", message: "the reason for a \(kind.rawValue) must be the URL of an issue or a page (https://...), not \"\(reason)\"")
-        }
+        try Self.checkReason(reason, for: kind)
         return try changing(version, at: at) { entry, _ throws(StreamFileError) in
             switch kind {
             case .barrier: entry.barrier = Marker(reason: reason, extras: entry.barrier?.extras ?? .init())
             case .deadend: entry.deadend = Marker(reason: reason, extras: entry.deadend?.extras ?? .init())
             }
+        }
+    }
+
+    /// Checks that `reason` is an http or https URL, as a barrier's or dead-end's reason is.
+    /// - Throws: an error whose path is `reason`.
+    public static func checkReason(_ reason: String, for kind: UpdateMarkerKind) throws(StreamFileError) {
+        guard let url = URL(string: reason), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false else {
+            throw StreamFileError(path: "reason", message: "expected the URL of an issue or page (https://...) that explains the \(kind.rawValue), found \"\(reason)\"")
         }
     }
 
