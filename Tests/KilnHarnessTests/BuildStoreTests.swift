@@ -122,6 +122,7 @@ struct BuildStoreTests {
     }
 
     @Test func theWorkDirectoryComesFromTheEnvironmentElseDotWork() {
+        defer { builds.remove() }
         #expect(BuildStore.defaultWorkdir(environment: ["KILN_WORKDIR": "/srv/kiln"]) == "/srv/kiln")
         #expect(BuildStore.defaultWorkdir(environment: ["KILN_WORKDIR": ""]) == ".work")
         #expect(BuildStore.defaultWorkdir(environment: [:]) == ".work")
