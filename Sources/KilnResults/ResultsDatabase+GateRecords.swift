@@ -30,6 +30,48 @@ extension ResultsDatabase {
     }
 }
 
+/// A gate decision as recorded: when, for which build and stream, under which policy.
+public struct RecordedDecision: Sendable, Equatable {
+    public var id: Int64
+    public var build: String
+    public var stream: String
+    public var decidedAt: Date
+    public var promotable: Bool
+    /// The sha256 of the policy file's text.
+    public var policySHA256: String
+    /// The decision as `kiln gate --json` prints it.
+    public var json: String
+}
+
+extension ResultsDatabase {
+    /// Records a gate decision (`kiln gate` without `--dry-run`, and every `kiln promote`).
+    @discardableResult
+    public func recordDecision(_ decision: GateDecision, policySHA256: String) throws(ResultsDatabaseError) -> Int64 {
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO gate_decisions (build, stream, decided_at, promotable, policy_sha256, decision)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [decision.build, decision.stream, decision.at.unixMilliseconds, decision.promotable ? 1 : 0,
+                                 policySHA256, decision.json.serialized(pretty: false)])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// The decisions recorded for `build` (for every stream, or `stream`), oldest first.
+    public func decisions(build: String, stream: String? = nil) throws(ResultsDatabaseError) -> [RecordedDecision] {
+        try read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT * FROM gate_decisions WHERE build = ? AND (? IS NULL OR stream = ?) ORDER BY decided_at, id
+                """, arguments: [build, stream, stream])
+            return rows.map { row in
+                RecordedDecision(id: row["id"], build: row["build"], stream: row["stream"],
+                                 decidedAt: Date(unixMilliseconds: row["decided_at"]), promotable: row["promotable"] == 1,
+                                 policySHA256: row["policy_sha256"], json: row["decision"])
+            }
+        }
+    }
+}
+
 extension Waiver {
     init(row: Row) {
         self.init(id: row["id"], testPattern: row["test_pattern"], fromBuild: row["from_build"],

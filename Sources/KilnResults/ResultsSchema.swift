@@ -83,6 +83,20 @@ enum ResultsSchema {
                 CREATE INDEX waivers_by_creation ON waivers(created_at);
                 """)
         }
+        migrator.registerMigration("v2: gate decisions") { db in
+            try db.execute(sql: """
+                CREATE TABLE gate_decisions (
+                    id INTEGER PRIMARY KEY,
+                    build TEXT NOT NULL,
+                    stream TEXT NOT NULL,
+                    decided_at INTEGER NOT NULL,
+                    promotable INTEGER NOT NULL CHECK (promotable IN (0, 1)),
+                    policy_sha256 TEXT NOT NULL,
+                    decision TEXT NOT NULL
+                );
+                CREATE INDEX decisions_by_build ON gate_decisions(build, stream, decided_at);
+                """)
+        }
         return migrator
     }
 }

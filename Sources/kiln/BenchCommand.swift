@@ -46,10 +46,46 @@ struct ResultsDatabaseBench: AsyncParsableCommand {
                 + "recentResults x\(gate.recentCalls) \(Self.text(gate.recent)) (\(Self.text(gate.recent / max(1, gate.recentCalls))) each); "
                 + "total \(Self.text(gate.total)), \(gate.rows) rows")
         }
+        try timeDecision(database, bench: bench)
         for (label, filter) in [("everything", ResultsFilter()), ("--test 'bench.test-1?'", ResultsFilter(test: Glob("bench.test-1?"))),
                                 ("--build \(ResultsBenchmark.build(0))", ResultsFilter(build: ResultsBenchmark.build(0)))] {
             let results = try clock.measure { _ = try ResultsReport(database: database, filter: filter, limit: 50) }
             print("kiln results \(label): \(Self.text(results))")
+        }
+    }
+
+    /// Times whole `kiln gate` decisions on the newest build, for stable: the previous build
+    /// is stable's current release (the baseline), the newest entered testing 30 days before;
+    /// every bench test is required, with a flake rate limit over 10 results.
+    private func timeDecision(_ database: ResultsDatabase, bench: ResultsBenchmark) throws {
+        let candidate = ResultsBenchmark.build(bench.builds - 1)
+        let at = Date(timeIntervalSince1970: 1_750_000_000).addingTimeInterval(Double(bench.builds + 24) * 3600)
+        let entered = at.addingTimeInterval(-30 * 86_400)
+        if try database.entries(build: candidate, at: at).isEmpty {
+            try database.recordEntry(StreamEntry(build: ResultsBenchmark.build(max(0, bench.builds - 2)), stream: "stable",
+                                                 fromStream: "testing", at: entered))
+            try database.recordEntry(StreamEntry(build: candidate, stream: "testing", at: entered))
+        }
+        let policy = try GatePolicy(parsing: """
+            streams:
+              stable:
+                from: [testing]
+                soak: 14d
+                required:
+                  - tests: "bench.*"
+                flakes:
+                  max-rate: 20%
+                  window: 10
+            """, source: "bench-policy.yaml")
+        let known = (0..<bench.testsPerBuild).map { GateTest(name: "bench.test-\($0)") }
+        let evaluator = GateEvaluator(policy: policy, history: database, knownTests: known)
+        let clock = ContinuousClock()
+        for pass in 1...3 {
+            var decision: GateDecision?
+            let time = try clock.measure { decision = try evaluator.evaluate(build: candidate, to: "stable", at: at) }
+            let blocked = decision?.unsatisfied.count ?? 0
+            print("gate decision, pass \(pass): \(Self.text(time)) for \(decision?.requirements.count ?? 0) requirements "
+                + "(\(blocked) unsatisfied; \(decision?.promotable == true ? "promotable" : "blocked"))")
         }
     }
 

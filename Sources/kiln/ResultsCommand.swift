@@ -15,7 +15,7 @@ struct ResultsCommand: AsyncParsableCommand {
             Exit status: 0, 1 when the database cannot be read, 2 for bad input or no database.
             """)
 
-    @OptionGroup var workdir: WorkDirectoryOption
+    @OptionGroup var workdir: WorkdirOptions
 
     @Option(help: "Only tests whose name matches this shell glob.")
     var test: String?
@@ -43,7 +43,7 @@ struct ResultsCommand: AsyncParsableCommand {
         guard limit >= 0 else { throw RunCommand.fail("--limit must be 0 or more, got \(limit)", status: 2) }
         let report: ResultsReport
         do {
-            let database = try ResultsDatabase(path: ResultsDatabase.path(workDirectory: workdir.resolved), createIfMissing: false)
+            let database = try ResultsDatabase(path: ResultsDatabase.path(workDirectory: workdir.path), createIfMissing: false)
             report = try ResultsReport(database: database, filter: filter, limit: limit)
         } catch .missing(let path) {
             throw RunCommand.fail("no results database at \(path): no run was recorded in this work directory yet (--workdir chooses another)", status: 2)

@@ -28,12 +28,16 @@ struct RolloutTarget: ParsableArguments {
     var date: Date { at?.date ?? Date() }
 }
 
-/// A `--at` timestamp: ISO 8601 with a zone (`2026-07-21T14:00:00Z`, `...+02:00`).
+/// A `--at` timestamp: ISO 8601 with a zone (`2026-07-21T14:00:00Z`, `...+02:00`), or a day
+/// (`2026-07-21`, its start in UTC).
 struct Timestamp: ExpressibleByArgument {
     var date: Date
 
     init?(argument: String) {
-        guard let date = ISO8601DateFormatter().date(from: argument) else { return nil }
+        let day = ISO8601DateFormatter()
+        day.formatOptions = [.withFullDate]
+        guard let date = ISO8601DateFormatter().date(from: argument) ?? (argument.count == 10 ? day.date(from: argument) : nil)
+        else { return nil }
         self.date = date
     }
 

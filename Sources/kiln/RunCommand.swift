@@ -87,7 +87,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Log everything, including SSH readiness polling.")
     var debug = false
 
-    @OptionGroup var workdir: WorkDirectoryOption
+    @OptionGroup var workdir: WorkdirOptions
 
     func run() async throws {
         let logLevel: Logger.Level = debug ? .debug : verbose ? .info : .warning
@@ -137,7 +137,7 @@ struct RunCommand: AsyncParsableCommand {
         // Every run is recorded as it happens, in the work directory's results database.
         let recorder: ResultsRecorder
         do {
-            let database = try ResultsDatabase(path: ResultsDatabase.path(workDirectory: workdir.resolved))
+            let database = try ResultsDatabase(path: ResultsDatabase.path(workDirectory: workdir.path))
             let metadata = plan.build.metadata
             recorder = try ResultsRecorder(
                 database: database,
@@ -147,7 +147,7 @@ struct RunCommand: AsyncParsableCommand {
                 forwardingTo: printer, onError: { printer.say("kiln: warning: results database: \($0)") })
         } catch {
             await (platform as? LibvirtPool)?.finish()
-            throw Self.fail("results database in \(workdir.resolved): \(error)", status: 2)
+            throw Self.fail("results database in \(workdir.path): \(error)", status: 2)
         }
         let runner = TestRunner(platform: platform, renderer: renderer, outputDirectory: plan.outputDirectory, options: options,
                                 budget: plan.budget, logger: logger, observer: recorder)
