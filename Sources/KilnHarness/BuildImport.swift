@@ -23,6 +23,7 @@ extension BuildStore {
     /// `builds.json` is rewritten (atomically) with the build, newest first, at `at`.
     /// - Throws: `BuildMetadataError` naming the file, field, expected and actual value, for a
     ///   bad `meta.json` or image, or for a version the store holds with different content.
+    @discardableResult
     public func importBuild(from directory: String, at: Date = Date()) throws -> ImportResult {
         let sources = try Self.architectureDirectories(directory)
         var version: String?
