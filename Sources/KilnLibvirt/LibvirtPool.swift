@@ -31,6 +31,7 @@ public final class LibvirtPool: Platform {
         public var uri: String { platform.host.connection.uri }
         var drainedBecause: String? { state.withLock { $0.drained } }
         var freeSlots: Int { state.withLock { $0.drained == nil ? capacity - $0.running : 0 } }
+        var running: Int { state.withLock { $0.running } }
 
         func take() -> Bool {
             state.withLock { state in
@@ -77,7 +78,7 @@ public final class LibvirtPool: Platform {
             }
             var taken: [Member] = []
             for _ in 0..<machines {
-                guard let member = hosts.sorted(by: { $0.freeSlots > $1.freeSlots }).first(where: { $0.take() }) else { break }
+                guard let member = Self.inPreferredOrder(hosts).first(where: { $0.take() }) else { break }
                 taken.append(member)
             }
             if taken.count == machines {
@@ -139,7 +140,7 @@ public final class LibvirtPool: Platform {
                                             reason: "every host of the pool failed: "
                                                 + hosts.map { "\($0.uri): \($0.drainedBecause ?? "?")" }.joined(separator: "; "))
             }
-            for member in live.sorted(by: { $0.freeSlots > $1.freeSlots }) where member.take() {
+            for member in Self.inPreferredOrder(live) where member.take() {
                 logger.info("placed", metadata: ["machine": "\(machine)", "host": "\(member.uri)"])
                 return member
             }
@@ -165,6 +166,14 @@ public final class LibvirtPool: Platform {
             }
             throw CancellationError()
         }
+    }
+
+    /// Hosts in the order a machine tries them: the most free slots first, then the fewest
+    /// machines running (so that equal hosts share the work), then the order they were given.
+    static func inPreferredOrder(_ members: [Member]) -> [Member] {
+        members.enumerated().map { (index: $0.offset, member: $0.element, free: $0.element.freeSlots, running: $0.element.running) }
+            .sorted { ($1.free, $0.running, $0.index) < ($0.free, $1.running, $1.index) }
+            .map(\.member)
     }
 
     private func drain(_ member: Member, _ reason: String) -> InfrastructureFailure {

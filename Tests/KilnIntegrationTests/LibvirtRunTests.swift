@@ -14,10 +14,11 @@ extension IntegrationTests {
     struct LibvirtRuns {
         /// Two daemons on this machine as two hosts, the first a remote host reached over SSH
         /// (instance 3: its own file system and network, `qemu+ssh://kiln-host-3/system`), the
-        /// second a local one: the tests spread over both; the second's libvirtd is killed while
-        /// its machine runs, and that test runs again on the remote host, where every verdict
-        /// comes from: the image copied there, the guests reached through the host's SSH
-        /// connection, console and journal mirrored back.
+        /// second a local one: the tests spread over both (the remote host has two slots, so
+        /// the second job goes to the idle local one); the second's libvirtd is killed while its
+        /// machine runs, and that test runs again on the remote host, beside the first, where
+        /// every verdict comes from: the image copied there, the guests reached through the
+        /// host's SSH connection, console and journal mirrored back.
         @Test(.timeLimit(.minutes(20)))
         func testsSpreadOverTwoHostsAndAFailedHostsTestsRunAgainOnTheOther() async throws {
             try await LibvirtDaemon.ensureRunning(instance: LibvirtDaemon.remoteInstance)
@@ -28,7 +29,7 @@ extension IntegrationTests {
             let first = LibvirtDaemon.uri(instance: LibvirtDaemon.remoteInstance)
             let second = LibvirtDaemon.uri(instance: 2)
             let kiln = try await KilnInvocation.start(
-                ["run", "--platform", "libvirt", "--connect", "\(first),capacity=1", "--connect", "\(second),capacity=1",
+                ["run", "--platform", "libvirt", "--connect", "\(first),capacity=2", "--connect", "\(second),capacity=1",
                  "--build", ReferenceBuild.path, "--output-dir", out, "--parallel", "2",
                  "basic.*", "ignition.reboot", "ext.config.environment", "ext.config.data-files", "ext.config.journal"],
                 in: scratch.path)
