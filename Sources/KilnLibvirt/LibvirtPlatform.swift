@@ -22,6 +22,8 @@ public struct LibvirtPlatform: Platform {
     public let sshKey: SSHKeyPair
     public let logger: Logger
     public let runID: String
+    /// The host's OVMF firmware, looked up once per run (nil: none installed).
+    let firmware: UEFIFirmware?
 
     /// Where runs keep their machines' writable files on a host:
     /// `<workRoot>/<runID>-<pid>/<machine>/` on this machine, `<workRoot>/<runID>@<kiln's host>-<pid>/`
@@ -35,7 +37,8 @@ public struct LibvirtPlatform: Platform {
         guard (try? await access.run("command -v qemu-img")) != nil else {
             throw MachineError.setupFailed(machine: "-", "qemu-img not found on \(access.name) (Debian: qemu-utils)")
         }
-        if image.firmware == .uefi, try await access.uefiFirmware() == nil {
+        self.firmware = try await access.uefiFirmware()
+        if image.firmware == .uefi, firmware == nil {
             throw MachineError.setupFailed(machine: "-", "the image boots with UEFI but \(access.name) has no OVMF firmware (Debian: ovmf)")
         }
         self.host = host
@@ -95,14 +98,14 @@ public struct LibvirtPlatform: Platform {
         if !local { try await access.write(Data(spec.config.rendered.utf8), to: hostConfigPath) }
         let baseImage = try await access.image(at: image.path, sha256: imageSHA256)
         let overlay = "\(work)/overlay.qcow2"
-        var script = ["qemu-img create -q -f qcow2 -F qcow2 -b \(q(baseImage)) -o lazy_refcounts=on \(q(overlay))"]
+        var script = [Shell.command(["qemu-img"] + MachineImageFiles.overlayArguments(on: baseImage, at: overlay))]
         let disks = spec.additionalDisksGiB.indices.map { "\(work)/disk-\($0 + 1).raw" }
         for (path, size) in zip(disks, spec.additionalDisksGiB) {
             script.append("(umask 077 && truncate -s \(size)G \(q(path)))")
         }
         var domainFirmware = LibvirtDomainXML.Firmware.bios
         if (spec.firmware ?? image.firmware) == .uefi {
-            guard let firmware = try await access.uefiFirmware() else {
+            guard let firmware else {
                 throw MachineError.setupFailed(machine: spec.id, "UEFI was asked for but \(access.name) has no OVMF firmware (Debian: ovmf)")
             }
             let variables = "\(work)/uefi-vars.fd"
