@@ -124,32 +124,25 @@ public final class PrivateNetwork: Sendable {
 
     /// A datagram socket bound to `path`, or -1 with `errno` set.
     private static func boundDatagramSocket(at path: String) -> Int32 {
-        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return -1 }
-        unlink(path)
-        var address = unixAddress(path)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard bound == 0 else {
-            let code = errno
-            close(fd)
-            errno = code
-            return -1
-        }
-        return fd
+        boundSocket(SOCK_DGRAM, at: path, listening: false)
     }
 
     /// A stream socket listening at `path`, or -1 with `errno` set.
     private static func listeningStreamSocket(at path: String) -> Int32 {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        boundSocket(SOCK_STREAM, at: path, listening: true)
+    }
+
+    /// A unix socket of `type` bound to `path` (replacing what was there), listening if asked;
+    /// -1 with `errno` set when it cannot be.
+    private static func boundSocket(_ type: __socket_type, at path: String, listening: Bool) -> Int32 {
+        let fd = socket(AF_UNIX, Int32(type.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return -1 }
         unlink(path)
         var address = unixAddress(path)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
-        guard bound == 0, listen(fd, 2) == 0 else {
+        guard bound == 0, !listening || listen(fd, 2) == 0 else {
             let code = errno
             close(fd)
             errno = code
