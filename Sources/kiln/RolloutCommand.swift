@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KilnCore
 import KilnHarness
+import KilnResults
 
 /// `kiln rollout`: steer the rollouts of published releases (`updates/<stream>.json`).
 struct RolloutCommand: AsyncParsableCommand {
@@ -34,10 +35,7 @@ struct Timestamp: ExpressibleByArgument {
     var date: Date
 
     init?(argument: String) {
-        let day = ISO8601DateFormatter()
-        day.formatOptions = [.withFullDate]
-        guard let date = ISO8601DateFormatter().date(from: argument) ?? (argument.count == 10 ? day.date(from: argument) : nil)
-        else { return nil }
+        guard let date = ISO8601DateFormatter().date(from: argument) ?? ResultsFilter.startOfDay(argument) else { return nil }
         self.date = date
     }
 
