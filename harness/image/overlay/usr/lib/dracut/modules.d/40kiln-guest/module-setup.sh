@@ -3,7 +3,9 @@
 #  - a no-op setfiles (Ignition 2.14 always relabels; there is no SELinux here),
 #  - the Ignition base config that creates user core,
 #  - an emergency hook that prints Ignition's errors to the console before the
-#    emergency action (rd.emergency=poweroff) runs.
+#    emergency action (rd.emergency=poweroff, or reboot for an updated slot) runs,
+#  - the persistent var partition on /sysroot/var and the /etc overlay whose upper layer
+#    lives there, both mounted before Ignition's mount and files stages.
 
 check() {
     return 0
@@ -11,6 +13,10 @@ check() {
 
 depends() {
     echo ignition
+}
+
+installkernel() {
+    instmods overlay ext4
 }
 
 install() {
@@ -22,4 +28,11 @@ install() {
     # "shutdown-emergency" hooks (rd.shell=0) before it powers off/reboots/halts.
     inst_hook emergency 10 "$moddir/kiln-guest-failure-hook.sh"
     inst_hook shutdown-emergency 10 "$moddir/kiln-guest-failure-hook.sh"
+
+    local unit
+    for unit in sysroot-var.mount sysroot-etc.mount; do
+        inst_simple "$moddir/$unit" "$systemdsystemunitdir/$unit"
+        mkdir -p "${initdir}${systemdsystemunitdir}/initrd-root-fs.target.requires"
+        ln_r "$systemdsystemunitdir/$unit" "$systemdsystemunitdir/initrd-root-fs.target.requires/$unit"
+    done
 }
