@@ -119,12 +119,18 @@ public final class LibvirtPool: Platform {
         return try first.platform.privateNetwork(machines: machines, name: name)
     }
 
-    /// Removes the run's (by now empty) work directories, once every machine is gone, and
-    /// closes the connections to remote hosts.
+    /// Removes the run's work directories, once every machine is gone, and closes the
+    /// connections to remote hosts. Whole directories: a machine's own removal can fail (a
+    /// command refused by a busy connection, a host lost mid-run) and the directory is this
+    /// run's alone.
     public func finish() async {
         for member in hosts {
             let access = member.platform.access
-            _ = try? await access.run("rmdir \(Shell.quoted(member.platform.runDirectory)) 2>/dev/null || true")
+            do {
+                _ = try await access.run("rm -rf \(Shell.quoted(member.platform.runDirectory))")
+            } catch {
+                logger.warning("could not remove the run's work files on \(access.name): \(error) (kiln gc --connect \(member.uri) removes them)")
+            }
             await access.close()
             rmdir(member.platform.localRunDirectory)
         }
