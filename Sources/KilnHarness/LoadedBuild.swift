@@ -56,7 +56,7 @@ public struct LoadedBuild: Sendable {
         }
         let image = BootImage(path: (imagePath as NSString).standardizingPath, firmware: firmware,
                               loginUser: metadata.loginUser ?? "core",
-                              ignitionSpecMax: try metadata.ignitionSpecMaximum(source: metaPath))
+                              ignitionSpecMax: try metadata.ignitionSpecMaximum(source: metaPath), sha256: digest)
         return LoadedBuild(metadata: metadata, metaPath: metaPath, image: image, imageSHA256: digest)
     }
 

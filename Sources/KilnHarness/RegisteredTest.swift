@@ -1,4 +1,5 @@
 public import KilnCore
+public import KilnPlatform
 
 /// A test Kiln can run: what it is (metadata), the config its machines boot with, and its body.
 public struct RegisteredTest: Sendable {
@@ -13,6 +14,12 @@ public struct RegisteredTest: Sendable {
     /// tests that enforce `metadata.timeout` themselves on part of their work (an external
     /// test's script), the rest (booting, uploading, collecting) gets this much.
     public var setupAllowance: Duration = .zero
+    /// The image the test's machines boot instead of the run's build (an upgrade test boots
+    /// the build it updates from).
+    public var bootImage: BootImage?
+    /// The test's machines are expected to fail to boot and recover by themselves (see
+    /// `MachineSpec.expectsFailedBoots`).
+    public var expectsFailedBoots = false
 
     public init(_ metadata: TestMetadata, config: IgnitionConfig? = nil, fileID: String = #fileID, line: Int = #line,
                 body: @escaping @Sendable (TestContext) async throws -> Void) {

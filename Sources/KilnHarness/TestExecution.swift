@@ -110,11 +110,13 @@ extension TestRunner {
     func machineSpec(id: String, directory: String, config: IgnitionConfig, of test: RegisteredTest,
                      privateNetwork: PrivateNetwork.Port? = nil, machines: MachineCollector) -> MachineSpec {
         let options = test.metadata.machine
-        return MachineSpec(id: id, artifactsDirectory: directory, config: config, memoryMiB: memoryMiB(of: test),
+        var spec = MachineSpec(id: id, artifactsDirectory: directory, config: config, memoryMiB: memoryMiB(of: test),
                            vcpus: options.cpus, allowOutsideNetwork: test.metadata.needsInternet, privateNetwork: privateNetwork,
                            additionalDisksGiB: options.additionalDisksGiB, additionalNICs: options.additionalNICs,
                            firmware: options.firmware.flatMap(BootImage.Firmware.init(rawValue:)),
-                           onStarted: { machines.add($0) })
+                           image: test.bootImage, onStarted: { machines.add($0) })
+        spec.expectsFailedBoots = test.expectsFailedBoots
+        return spec
     }
 
     /// Writes `config.ign` and refuses a config Kiln's validator or Ignition's own would not

@@ -92,11 +92,16 @@ public struct LibvirtPlatform: Platform {
         func q(_ path: String) -> String { Shell.quoted(path) }
         let dir = spec.artifactsDirectory
         let local = access.isLocal
+        if spec.expectsFailedBoots {
+            // Its domain XML has a panic device with on_crash=destroy, and no way to drop it yet.
+            throw MachineError.setupFailed(machine: spec.id, "a machine expected to fail to boot and recover (a rollback test) runs on --platform qemu only")
+        }
         let configPath = "\(dir)/config.ign"
         try Data(spec.config.rendered.utf8).write(to: URL(fileURLWithPath: configPath))
         let hostConfigPath = local ? configPath : "\(work)/config.ign"
         if !local { try await access.write(Data(spec.config.rendered.utf8), to: hostConfigPath) }
-        let baseImage = try await access.image(at: image.path, sha256: imageSHA256)
+        let image = spec.image ?? self.image
+        let baseImage = try await access.image(at: image.path, sha256: spec.image.map { $0.sha256 ?? "" } ?? imageSHA256)
         let overlay = "\(work)/overlay.qcow2"
         var script = [Shell.command(["qemu-img"] + MachineImageFiles.overlayArguments(on: baseImage, at: overlay))]
         let disks = spec.additionalDisksGiB.indices.map { "\(work)/disk-\($0 + 1).raw" }

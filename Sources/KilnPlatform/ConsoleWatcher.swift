@@ -15,10 +15,14 @@ public final class ConsoleWatcher: Sendable {
         var finished = false
     }
     private let state = Mutex(State())
+    /// Whether a failed boot on the console (panic, emergency shell) ends the machine's boot;
+    /// false when the guest is expected to fail and recover by itself (a rollback test).
+    public let failedBootIsFatal: Bool
 
-    public init(path: String, started: ContinuousClock.Instant) {
+    public init(path: String, started: ContinuousClock.Instant, failedBootIsFatal: Bool = true) {
         self.path = path
         self.started = started
+        self.failedBootIsFatal = failedBootIsFatal
     }
 
     private var elapsed: Double { (ContinuousClock.now - started).seconds }
@@ -54,7 +58,8 @@ public final class ConsoleWatcher: Sendable {
         }
     }
 
-    public var fatal: ConsoleAnalyzer.Fatal? { state.withLock { $0.analyzer.fatal } }
+    /// What made the boot fail, when the console shows it (and failed boots are fatal).
+    public var fatal: ConsoleAnalyzer.Fatal? { failedBootIsFatal ? state.withLock { $0.analyzer.fatal } : nil }
     public var phases: [BootPhase] { state.withLock { $0.analyzer.phases } }
     public var hostKeys: [String] { state.withLock { $0.analyzer.hostKeys } }
 

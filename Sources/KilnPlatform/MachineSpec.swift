@@ -20,6 +20,13 @@ public struct MachineSpec: Sendable {
     public var additionalNICs: Int
     /// Firmware instead of the image's own; nil keeps the image's.
     public var firmware: BootImage.Firmware?
+    /// Another build's image instead of the platform's (an upgrade test's machine boots the
+    /// build it updates from); nil boots the run's build.
+    public var image: BootImage?
+    /// The guest is expected to fail to boot and recover by itself (an update whose new build
+    /// panics, rolled back by the guest's boot counting): a panic reboots the machine instead
+    /// of ending it, and a failed boot on the console does not fail the wait for SSH.
+    public var expectsFailedBoots = false
     /// Called once the machine's hypervisor runs, before it is ready: whoever reports on the
     /// machine can then read its boot phases even if it never becomes ready.
     public var onStarted: (@Sendable (any Machine) -> Void)?
@@ -27,7 +34,8 @@ public struct MachineSpec: Sendable {
     public init(id: String, artifactsDirectory: String, config: IgnitionConfig, memoryMiB: Int = 1024,
                 vcpus: Int = 2, allowOutsideNetwork: Bool = false, privateNetwork: PrivateNetwork.Port? = nil,
                 additionalDisksGiB: [Int] = [], additionalNICs: Int = 0, firmware: BootImage.Firmware? = nil,
-                onStarted: (@Sendable (any Machine) -> Void)? = nil) {
+                image: BootImage? = nil, onStarted: (@Sendable (any Machine) -> Void)? = nil) {
+        self.image = image
         self.additionalNICs = additionalNICs
         self.firmware = firmware
         self.onStarted = onStarted
@@ -54,8 +62,11 @@ public struct BootImage: Sendable, Equatable {
     public var loginUser: String
     /// The newest Ignition spec the image accepts, if known.
     public var ignitionSpecMax: IgnitionSpecVersion?
+    /// The image file's sha256, when known (a remote libvirt host gets a verified copy).
+    public var sha256: String?
 
-    public init(path: String, firmware: Firmware, loginUser: String, ignitionSpecMax: IgnitionSpecVersion?) {
+    public init(path: String, firmware: Firmware, loginUser: String, ignitionSpecMax: IgnitionSpecVersion?, sha256: String? = nil) {
+        self.sha256 = sha256
         self.path = path
         self.firmware = firmware
         self.loginUser = loginUser

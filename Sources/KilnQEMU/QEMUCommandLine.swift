@@ -27,11 +27,14 @@ public struct QEMUCommandLine: Sendable, Equatable {
     public var additionalDisksGiB: [Int]
     /// Extra NICs, each on a user-mode network of its own with no host forward.
     public var additionalNICs: Int
+    /// A guest panic ends QEMU (pvpanic); false lets the guest's own `panic=N` reboot it.
+    public var panicEndsMachine = true
 
     public init(accelerator: Accelerator, memoryMiB: Int, vcpus: Int, firmware: BootImage.Firmware,
                 firmwareCode: String, configPath: String, consolePath: String, sshPort: Int,
                 restrictNetwork: Bool, name: String, privateNetworkMAC: String? = nil, additionalDisksGiB: [Int] = [],
-                additionalNICs: Int = 0) {
+                additionalNICs: Int = 0, panicEndsMachine: Bool = true) {
+        self.panicEndsMachine = panicEndsMachine
         self.additionalNICs = additionalNICs
         self.privateNetworkMAC = privateNetworkMAC
         self.additionalDisksGiB = additionalDisksGiB
@@ -90,7 +93,7 @@ public struct QEMUCommandLine: Sendable, Equatable {
         args += ["-object", "rng-random,id=rng0,filename=/dev/urandom", "-device", "virtio-rng-pci,rng=rng0"]
         // A guest kernel panic ends QEMU (status 1, QMP reason guest-panic) instead of a
         // `panic=N` reboot loop that would last until the test's deadline.
-        args += ["-device", "pvpanic", "-action", "panic=exit-failure"]
+        if panicEndsMachine { args += ["-device", "pvpanic", "-action", "panic=exit-failure"] }
         args += ["-fw_cfg", "name=\(Self.ignitionConfigKey),file=\(configPath)"]
         var netdev = "user,id=eth0,hostfwd=tcp:127.0.0.1:\(sshPort)-:22"
         if restrictNetwork { netdev += ",restrict=on" }

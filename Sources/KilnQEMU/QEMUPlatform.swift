@@ -56,6 +56,7 @@ public struct QEMUPlatform: Platform {
         let dir = spec.artifactsDirectory
         let configPath = "\(dir)/config.ign"
         try Data(spec.config.rendered.utf8).write(to: URL(fileURLWithPath: configPath))
+        let image = spec.image ?? self.image
         let bootFirmware = spec.firmware ?? image.firmware
         let uefi = try MachineImageFiles.uefiFirmware(for: spec, image: image, found: firmware)
         let disks = try await MachineDisks(image: image.path, firmware: uefi, directory: dir, machine: spec.id,
@@ -68,7 +69,7 @@ public struct QEMUPlatform: Platform {
                 firmwareCode: uefi?.code ?? "", configPath: configPath, consolePath: "\(dir)/console.txt",
                 sshPort: port, restrictNetwork: !spec.allowOutsideNetwork, name: "kiln-\(spec.id)",
                 privateNetworkMAC: spec.privateNetwork?.macAddress, additionalDisksGiB: spec.additionalDisksGiB,
-                additionalNICs: spec.additionalNICs)
+                additionalNICs: spec.additionalNICs, panicEndsMachine: !spec.expectsFailedBoots)
             try (commandLine.rendered(executable: qemu) + "\n").write(toFile: "\(dir)/qemu-argv.txt", atomically: true, encoding: .utf8)
             var pair: [Int32] = [-1, -1]
             let pairError = kiln_socketpair(&pair)
@@ -97,7 +98,7 @@ public struct QEMUPlatform: Platform {
             logger.info("QEMU started", metadata: ["machine": "\(spec.id)", "pid": "\(process.pid)", "ssh": "127.0.0.1:\(port)"])
             let machine = QEMUMachine(
                 id: spec.id, artifactsDirectory: dir, process: process, qmp: qmp,
-                console: ConsoleWatcher(path: "\(dir)/console.txt", started: started),
+                console: ConsoleWatcher(path: "\(dir)/console.txt", started: started, failedBootIsFatal: !spec.expectsFailedBoots),
                 sshTarget: .init(host: "127.0.0.1", port: port, user: image.loginUser, key: sshKey),
                 started: started, logger: logger)
             // A QEMU that never greets on its monitor is killed, which ends the handshake.
