@@ -24,6 +24,13 @@ public struct BuildMetadata: Sendable, Equatable, Codable {
     public var stream: String?
     /// The OSTree commit of a Fedora CoreOS build (`ostree-commit`); Kiln's reference guest has none.
     public var ostreeCommit: String?
+    /// How a machine of an older build is updated to this one (`kiln.update`), when the build says.
+    public var update: UpdateMethod?
+    /// The version the booted OS reports (`IMAGE_VERSION`, else `OSTREE_VERSION`, in
+    /// os-release), when it is not the build ID (`kiln.os-release`).
+    public var osRelease: String?
+    /// A deliberately broken build, for rollback tests (`kiln.broken`: how it breaks).
+    public var broken: String?
 
     /// kola's distro of the build, for tests' `distros`: `fcos` (`fedora-coreos`), `rhcos`,
     /// `scos`, else the build's name (`kiln-reference` for Kiln's reference guest).
@@ -49,6 +56,9 @@ public struct BuildMetadata: Sendable, Equatable, Codable {
         case console = "kiln.console"
         case stream = "kiln.stream"
         case ostreeCommit = "ostree-commit"
+        case update = "kiln.update"
+        case osRelease = "kiln.os-release"
+        case broken = "kiln.broken"
     }
 
     /// Decodes `meta.json`. `source` names the file in errors.
@@ -87,6 +97,21 @@ public struct BuildMetadata: Sendable, Equatable, Codable {
         return image
     }
 
+    /// The version a machine running this build reports in os-release.
+    public var bootedVersion: String { osRelease ?? buildID }
+
+    /// How to update a machine to this build, and its payload.
+    /// - Throws: when the build has no `kiln.update`, or its artifact is not in `images`.
+    public func updateMethod(source: String) throws(BuildMetadataError) -> (method: UpdateMethod, payload: BuildArtifact) {
+        guard let update else {
+            throw BuildMetadataError(source: source, message: "no \"kiln.update\": the build does not say how a machine is updated to it (payload artifact and command)")
+        }
+        guard let payload = images[update.artifact] else {
+            throw BuildMetadataError(source: source, message: "\"kiln.update.artifact\" names \"\(update.artifact)\", which is not in \"images\"")
+        }
+        return (update, payload)
+    }
+
     /// The spec version bound, parsed; nil when the build does not say.
     public func ignitionSpecMaximum(source: String) throws(BuildMetadataError) -> IgnitionSpecVersion? {
         guard let text = ignitionSpecMax else { return nil }
@@ -95,6 +120,35 @@ public struct BuildMetadata: Sendable, Equatable, Codable {
                                      message: "field \"kiln.ignition-spec-max\" must be a spec version like \"3.3.0\", found \"\(text)\"")
         }
         return version
+    }
+}
+
+/// How to update a running machine to a build (`kiln.update` in its `meta.json`), the way
+/// Fedora CoreOS's tests run `rpm-ostree rebase`: the payload (one of the build's `images`) is
+/// put at `guest-path` in the guest, `command` installs it, and a reboot boots it.
+public struct UpdateMethod: Sendable, Equatable, Codable {
+    /// The key in `images` of the payload.
+    public var artifact: String
+    /// Where the payload goes in the guest (a directory the login user may write to).
+    public var guestPath: String
+    /// Installs the payload for the next boot; run as the login user (it may use sudo).
+    public var command: String
+    /// Prints the machine's installed builds as JSON (`{"booted": ..., "slots": [...]}`),
+    /// for the rollback checks; nil when the OS cannot say.
+    public var statusCommand: String?
+
+    enum CodingKeys: String, CodingKey {
+        case artifact
+        case guestPath = "guest-path"
+        case command
+        case statusCommand = "status-command"
+    }
+
+    public init(artifact: String, guestPath: String, command: String, statusCommand: String? = nil) {
+        self.artifact = artifact
+        self.guestPath = guestPath
+        self.command = command
+        self.statusCommand = statusCommand
     }
 }
 

@@ -72,5 +72,6 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
 /// A selection that cannot be satisfied.
 public struct SelectionError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }
