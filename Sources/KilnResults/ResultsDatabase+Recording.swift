@@ -43,14 +43,14 @@ extension ResultsDatabase {
     /// report has but the run recorded no attempt of (tests the denylist skipped, tests an
     /// interruption kept from starting), then the run's result and end. A test already recorded
     /// keeps the verdict its attempts gave.
-    public func finishRun(_ runID: Int64, report: RunReport, tags: [String: [String]] = [:], endedAt: Date = Date(),
-                          interrupted: Bool = false) throws(ResultsDatabaseError) {
+    public func finishRun(_ runID: Int64, report: RunReport, tags: [String: [String]] = [:], upgradeFrom: [String: String] = [:],
+                          endedAt: Date = Date(), interrupted: Bool = false) throws(ResultsDatabaseError) {
         try write { db in
             let run = try RunKey.fetch(db, id: runID)
             let recorded = Set(try String.fetchAll(db, sql: "SELECT DISTINCT test FROM test_attempts WHERE run_id = ?",
                                                    arguments: [runID]))
             for test in report.tests where !recorded.contains(test.name) {
-                try AttemptRecord(report: test, tags: tags[test.name] ?? [], upgradeFrom: nil, finishedAt: endedAt)
+                try AttemptRecord(report: test, tags: tags[test.name] ?? [], upgradeFrom: upgradeFrom[test.name], finishedAt: endedAt)
                     .insert(into: db, run: run)
             }
             try Self.finish(db, runID: runID, result: report.result, endedAt: endedAt,

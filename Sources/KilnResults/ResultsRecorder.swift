@@ -15,15 +15,18 @@ public struct ResultsRecorder: RunObserver {
     public let runID: Int64
     /// Each test's tags, by name.
     public let tags: [String: [String]]
+    /// For upgrade tests, by name: the build each one's machine was updated from.
+    public let upgradeFrom: [String: String]
     public let next: (any RunObserver)?
     public let onError: @Sendable (ResultsDatabaseError) -> Void
 
     /// Records the start of `run`.
-    public init(database: ResultsDatabase, run: RunStart, tags: [String: [String]] = [:], forwardingTo next: (any RunObserver)?,
-                onError: @escaping @Sendable (ResultsDatabaseError) -> Void) throws(ResultsDatabaseError) {
+    public init(database: ResultsDatabase, run: RunStart, tags: [String: [String]] = [:], upgradeFrom: [String: String] = [:],
+                forwardingTo next: (any RunObserver)?, onError: @escaping @Sendable (ResultsDatabaseError) -> Void) throws(ResultsDatabaseError) {
         self.database = database
         self.runID = try database.beginRun(run)
         self.tags = tags
+        self.upgradeFrom = upgradeFrom
         self.next = next
         self.onError = onError
     }
@@ -34,7 +37,7 @@ public struct ResultsRecorder: RunObserver {
 
     public func testFinished(_ report: TestReport) {
         do {
-            try database.record(test: report, runID: runID, tags: tags[report.name] ?? [])
+            try database.record(test: report, runID: runID, tags: tags[report.name] ?? [], upgradeFrom: upgradeFrom[report.name])
         } catch {
             onError(error)
         }
@@ -47,6 +50,6 @@ public struct ResultsRecorder: RunObserver {
 
     /// Records the run's end from its report (and the tests it has that no attempt recorded).
     public func finish(_ report: RunReport, endedAt: Date = Date(), interrupted: Bool = false) throws(ResultsDatabaseError) {
-        try database.finishRun(runID, report: report, tags: tags, endedAt: endedAt, interrupted: interrupted)
+        try database.finishRun(runID, report: report, tags: tags, upgradeFrom: upgradeFrom, endedAt: endedAt, interrupted: interrupted)
     }
 }

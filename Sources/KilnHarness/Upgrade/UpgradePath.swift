@@ -1,0 +1,51 @@
+import Foundation
+public import KilnCore
+
+/// One update a run tests: a machine of `from` updated to `to`, expected to boot `to` (or,
+/// for a deliberately broken candidate, to roll back to `from`).
+public struct UpgradePath: Sendable {
+    public let from: LoadedBuild
+    public let to: LoadedBuild
+    /// Why `from` was chosen (``UpgradeSource/roles``): `n-1`, `n-2`, `oldest`, `parent`, `given`.
+    public let roles: [String]
+    public let expectation: UpgradeExpectation
+    /// The candidate's update method, and its payload on this machine (size and sha256 checked).
+    public let method: UpdateMethod
+    public let payloadPath: String
+
+    /// - Throws: `BuildMetadataError` when the candidate says nothing of updates, its payload
+    ///   does not match its `meta.json`, or `from` does not sort before it.
+    public init(from: LoadedBuild, to: LoadedBuild, roles: [String], expectRollback: Bool) throws(BuildMetadataError) {
+        let (method, payload) = try to.metadata.updateMethod(source: to.metaPath)
+        let directory = (to.metaPath as NSString).deletingLastPathComponent
+        let path = payload.path.hasPrefix("/") ? payload.path : "\(directory)/\(payload.path)"
+        let check = BuildArtifactCheck(path: path, artifact: payload)
+        if let error = check.error(metaPath: to.metaPath, name: method.artifact, path: path, artifact: payload) { throw error }
+        guard BuildVersion(from.metadata.buildID) < BuildVersion(to.metadata.buildID) else {
+            throw BuildMetadataError(source: from.metaPath, message: "build \(from.metadata.buildID) does not sort before \(to.metadata.buildID), so it cannot be updated to it")
+        }
+        self.from = from
+        self.to = to
+        self.roles = roles
+        self.method = method
+        self.payloadPath = path
+        self.expectation = expectRollback ? .rolledBack(candidate: to.metadata.bootedVersion) : .updated(to: to.metadata.bootedVersion)
+    }
+
+    /// The path's test name: `upgrade.from-<version>` (`upgrade.rollback.from-<version>`).
+    public var testName: String {
+        switch expectation {
+        case .updated: "upgrade.from-\(from.metadata.buildID)"
+        case .rolledBack: "upgrade.rollback.from-\(from.metadata.buildID)"
+        }
+    }
+
+    /// The tags its result carries: `upgrade` (the gate's upgrade-from-current looks for it),
+    /// `rollback` for a rollback, and `upgrade-<role>` per role (`upgrade-n-1`, ...), which a
+    /// gate policy can require by tag.
+    public var tags: [String] {
+        var tags = [GatePolicy.upgradeTag]
+        if case .rolledBack = expectation { tags.append("rollback") }
+        return tags + roles.map { "upgrade-\($0)" }
+    }
+}
