@@ -104,7 +104,7 @@ struct RunCommand: AsyncParsableCommand {
         for warning in plan.warnings { printer.say("kiln: warning: \(warning)") }
         for skipped in plan.skipped { printer.say("--- SKIP: \(skipped.name) (\(skipped.error ?? "skipped"))") }
         try ArtifactDirectory.create(plan.outputDirectory)
-        linkLatest(plan.outputDirectory)
+        RunOutputDirectory.linkLatest(plan.outputDirectory)
         printer.say("kiln: \(plan.tests.count) test(s), up to \(plan.parallel) at a time within \(plan.budget.totalMemoryMiB) MiB and \(plan.budget.totalCPUs) CPUs; output in \(plan.outputDirectory)")
 
         let key = SSHKeyPair.generateEd25519(comment: "kiln-\(getpid())")
@@ -216,16 +216,6 @@ struct RunCommand: AsyncParsableCommand {
     static func fail(_ message: String, status: Int32) -> ExitCode {
         FileHandle.standardError.write(Data("kiln: error: \(message)\n".utf8))
         return ExitCode(status)
-    }
-
-    /// Points `<parent>/latest` at the run's directory.
-    private func linkLatest(_ directory: String) {
-        let parent = (directory as NSString).deletingLastPathComponent
-        let latest = "\(parent.isEmpty ? "." : parent)/latest"
-        if let existing = try? FileManager.default.destinationOfSymbolicLink(atPath: latest), !existing.isEmpty {
-            try? FileManager.default.removeItem(atPath: latest)
-        }
-        try? FileManager.default.createSymbolicLink(atPath: latest, withDestinationPath: (directory as NSString).lastPathComponent)
     }
 }
 

@@ -143,8 +143,8 @@ extension RunCommand {
                 }
             }
             let (accelerator, reason) = HostProbe.virtualization().choose(request)
-            let output = outputDir ?? defaultOutputDirectory()
-            try checkOutputDirectory(output)
+            let output = outputDir ?? RunOutputDirectory.defaultPath(prefix: platform)
+            try RunOutputDirectory.check(output)
             return RunPlan(build: loaded, tests: tests, skipped: skipped, knownFailures: knownFailures,
                            consoleChecksWarnOnly: consoleChecksWarnOnly, warnings: warnings, appended: appended,
                            accelerator: accelerator, acceleratorReason: reason, parallel: max(1, min(parallelCount, tests.count)),
@@ -191,21 +191,5 @@ extension RunCommand {
             throw InputError("\(path): cannot read the file (--denylist)")
         }
         return try Denylist(parsing: String(decoding: bytes, as: UTF8.self), source: path)
-    }
-
-    /// Kiln never deletes a directory: an output directory that exists must be empty.
-    private func checkOutputDirectory(_ path: String) throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
-        guard isDirectory.boolValue else { throw InputError("--output-dir \(path) exists and is not a directory") }
-        if let contents = try? FileManager.default.contentsOfDirectory(atPath: path), !contents.isEmpty {
-            throw InputError("--output-dir \(path) exists and is not empty; Kiln does not delete or mix runs (choose a new directory)")
-        }
-    }
-
-    private func defaultOutputDirectory() -> String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
-        return "_kiln/\(platform)-\(formatter.string(from: Date()))-\(getpid())"
     }
 }
