@@ -34,7 +34,8 @@ public enum UpgradeChecks {
             try await ctx.machine.check("""
                 sudo -n sh -c 'mkdir -p /etc/kiln-upgrade /var/lib/kiln-upgrade && echo edited-by-hand > /etc/kiln-upgrade/by-hand \
                 && echo "# kiln-upgrade" >> /etc/hosts && echo var-data > /var/lib/kiln-upgrade/data \
-                && useradd -m -u 4301 -s /bin/bash kilnup && echo home-of-kilnup > /home/kilnup/notes'
+                && useradd -m -u 4301 -s /bin/bash kilnup && echo home-of-kilnup > /home/kilnup/notes \
+                && cp /etc/ssh/ssh_host_ed25519_key.pub /var/lib/kiln-upgrade/host-key-before'
                 """)
             try await ctx.machine.check("echo home-file > ~/kiln-upgrade-notes")
         },
@@ -48,6 +49,8 @@ public enum UpgradeChecks {
                 ("id -u kilnup", "4301", "the user made with useradd"),
                 ("sudo -n cat /home/kilnup/notes", "home-of-kilnup", "the useradd user's home"),
                 ("cat ~/kiln-upgrade-notes", "home-file", "the file in the login user's home"),
+                ("sudo -n cmp /etc/ssh/ssh_host_ed25519_key.pub /var/lib/kiln-upgrade/host-key-before && echo same", "same",
+                 "the SSH host key"),
             ]
             for (command, expected, what) in checks {
                 let result = try await machine.run(command, timeout: .seconds(30))

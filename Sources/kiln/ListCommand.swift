@@ -52,6 +52,9 @@ struct ListCommand: AsyncParsableCommand {
              (test.tags + (test.requiredTag.map { ["requires:\($0)"] } ?? [])).joined(separator: ","), test.description]
         }
         print(Table(rows: rows).rendered, terminator: "")
+        // Upgrade tests run with `kiln run-upgrade`, their phases around an update on a shared machine.
+        let upgrades = [["UPGRADE TEST", "DESCRIPTION"]] + UpgradeChecks.all.map { [$0.name, $0.description] }
+        print("\nkiln run-upgrade runs these around each update, besides its own invariants:\n" + Table(rows: upgrades).rendered, terminator: "")
     }
 }
 

@@ -44,7 +44,12 @@ struct UpgradePlan {
                 parent = recorded
                 origin = "\(candidate.metaPath) (fedora-coreos.parent-version)"
             } else {
-                let (releases, where_) = try olderReleases(stream: streamName, workdir: workdir, builds: nil, load: load)
+                let releases: [String], where_: String
+                do {
+                    (releases, where_) = try olderReleases(stream: streamName, workdir: workdir, builds: nil, load: load)
+                } catch let error as InputError {
+                    throw InputError("\(version) names no parent version in its meta.json, and \(error.message): use --from VERSION")
+                }
                 guard let newest = UpgradeMatrix.sources(candidate: version, releases: releases).first else {
                     throw InputError("\(version) names no parent version in its meta.json and \(where_) lists no older release: use --from VERSION")
                 }

@@ -140,3 +140,53 @@ struct UpgradeCoreTests {
         #expect(broken[0].message.hasSuffix("(the broken candidate 12.20261202.4 booted)"))
     }
 }
+
+/// The probe script itself, run by bash on this host with a stand-in `systemctl`: what it
+/// prints parses back, and a section whose command fails is an error, not an empty list.
+struct MachineStateProbeScriptTests {
+    /// `systemctl` is a stand-in: the system is degraded, and listing its failed units works
+    /// (one failed unit) or times out.
+    func probe(systemctlFails: Bool) throws -> (status: Int32, output: String, errors: String) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-probe-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: "\(directory)/bin", withIntermediateDirectories: true)
+        let fake = """
+            #!/bin/sh
+            case "$1" in
+              is-system-running) echo degraded ;;
+              list-units) \(systemctlFails ? "echo 'Failed to list units: Connection timed out' >&2; exit 1" : "echo 'kiln-bad.service loaded failed failed Bad'") ;;
+            esac
+
+            """
+        FileManager.default.createFile(atPath: "\(directory)/bin/systemctl", contents: Data(fake.utf8), attributes: [.posixPermissions: 0o755])
+        try FileManager.default.createDirectory(atPath: "\(directory)/systemd/system/multi-user.target.wants", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: "\(directory)/systemd/system/multi-user.target.wants/ssh.service",
+                                                   withDestinationPath: "/lib/systemd/system/ssh.service")
+        try FileManager.default.createSymbolicLink(atPath: "\(directory)/systemd/system/bad.service", withDestinationPath: "/dev/null")
+        try "content\n".write(toFile: "\(directory)/file", atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: "\(directory)/link", withDestinationPath: "\(directory)/file")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let paths = ["\(directory)/file", "\(directory)/link", directory, "\(directory)/missing"]
+        let result = try HostTool.run("/usr/bin/env", ["PATH=\(directory)/bin:/usr/bin:/bin", "bash"],
+                                      document: MachineStateProbe.script(paths: paths, systemdDirectory: "\(directory)/systemd"))
+        return (result.status, result.output.replacingOccurrences(of: directory, with: "DIR"), result.errors)
+    }
+
+    @Test func itsOutputParsesBack() throws {
+        let (status, output, errors) = try probe(systemctlFails: false)
+        #expect(status == 0, "\(errors)")
+        let state = try MachineStateProbe.parse(output, installed: nil, machine: "host")
+        #expect(state.ignitionNodes == ["DIR/file": "434728a410a78f56fc1b5899c3593436e61ab0c731e9072d95e96db290205e53",
+                                        "DIR/link": "link -> DIR/file", "DIR": "directory", "DIR/missing": "missing"])
+        #expect(state.enabledUnits == ["system/bad.service -> /dev/null", "system/multi-user.target.wants/ssh.service -> /lib/systemd/system/ssh.service"])
+        #expect(state.failedUnits == ["kiln-bad.service"])
+        #expect(state.bootID.count == 36 && !state.users.isEmpty)
+    }
+
+    @Test func aFailedSectionIsAnErrorNotAnEmptyList() throws {
+        let (status, output, errors) = try probe(systemctlFails: true)
+        #expect(status == 1 && errors.contains("reading failed failed"), "\(errors)")
+        #expect(throws: BuildMetadataError(source: "host", message: "the state probe could not read failed")) {
+            try MachineStateProbe.parse(output, installed: nil, machine: "host")
+        }
+    }
+}

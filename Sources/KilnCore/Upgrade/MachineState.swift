@@ -10,7 +10,8 @@ public struct MachineState: Sendable, Equatable {
     /// The files, directories and links the machine's Ignition config wrote, by path: a file's
     /// sha256, `directory`, `link -> TARGET`, or `missing`.
     public var ignitionNodes: [String: String]
-    /// Unit files enabled (`systemctl list-unit-files --state=enabled`).
+    /// How units are enabled or masked: each symlink below `/etc/systemd` as `PATH -> TARGET`
+    /// (`system/multi-user.target.wants/ssh.service -> /lib/systemd/system/ssh.service`).
     public var enabledUnits: [String]
     /// Units in the failed state.
     public var failedUnits: [String]

@@ -1,26 +1,41 @@
 /// The shell script Kiln runs in a machine (as root) to read its ``MachineState``, and the
 /// parser of its output: one round trip, sections marked `@@name`.
 public enum MachineStateProbe {
-    /// The script; `paths` are the Ignition-written paths to fingerprint.
-    public static func script(paths: [String]) -> String {
+    /// The script (bash); `paths` are the Ignition-written paths to fingerprint. A section whose
+    /// command fails is marked `@@probe-error <section>` and the script exits 1, so that a
+    /// state that could not be read is never taken for an empty one.
+    /// `systemdDirectory` is where enablement symlinks are read (tests point it elsewhere).
+    public static func script(paths: [String], systemdDirectory: String = "/etc/systemd") -> String {
         var lines = [
-            "echo @@boot-id; cat /proc/sys/kernel/random/boot_id",
-            "echo @@os-release; (. /etc/os-release; " + MachineState.versionKeys.map { "echo \"\($0)=${\($0):-}\"" }.joined(separator: "; ") + ")",
-            "echo @@machine-id; cat /etc/machine-id",
-            "echo @@users; getent passwd | cut -d: -f1,3,4,6,7",
+            "set -o pipefail",
+            "rc=0",
+            "failed() { echo \"@@probe-error $1\"; echo \"kiln state probe: reading $1 failed\" >&2; rc=1; }",
+            "echo @@boot-id; cat /proc/sys/kernel/random/boot_id || failed boot-id",
+            "echo @@os-release; (. /etc/os-release && " + MachineState.versionKeys.map { "echo \"\($0)=${\($0):-}\"" }.joined(separator: " && ")
+                + ") || failed os-release",
+            "echo @@machine-id; cat /etc/machine-id || failed machine-id",
+            "echo @@users; getent passwd | cut -d: -f1,3,4,6,7 || failed users",
             "echo @@nodes",
         ]
         for path in paths {
             let quoted = Shell.quoted(path)
             lines.append("if [ -L \(quoted) ]; then echo \(Shell.quoted(path + "\t"))\"link -> $(readlink \(quoted))\"; "
                          + "elif [ -d \(quoted) ]; then echo \(Shell.quoted(path + "\tdirectory")); "
-                         + "elif [ -f \(quoted) ]; then echo \(Shell.quoted(path + "\t"))\"$(sha256sum < \(quoted) | cut -d' ' -f1)\"; "
+                         + "elif [ -f \(quoted) ]; then sum=$(sha256sum < \(quoted)) && echo \(Shell.quoted(path + "\t"))\"${sum%% *}\" || failed nodes; "
                          + "else echo \(Shell.quoted(path + "\tmissing")); fi")
         }
         lines += [
-            "echo @@enabled; systemctl list-unit-files --state=enabled --no-legend --plain | awk '{print $1}'",
-            "echo @@failed; systemctl list-units --state=failed --no-legend --plain | awk '{print $1}'",
+            // Enablement as the file system has it (systemctl list-unit-files asks systemd, which
+            // under TCG and load can take longer than D-Bus's 25 s): every symlink below
+            // /etc/systemd, i.e. enabled units (`multi-user.target.wants/x.service -> ...`) and masks.
+            "echo @@enabled; (cd \(Shell.quoted(systemdDirectory)) && find . -type l -printf '%P -> %l\\n' | sort) || failed enabled",
+            // Failed units only when systemd says the system is degraded; asked again when D-Bus times out.
+            "echo @@failed; if [ \"$(systemctl is-system-running)\" = degraded ]; then "
+                + "ok=; for try in 1 2 3; do if units=$(systemctl list-units --state=failed --no-legend --plain --no-pager); "
+                + "then ok=1; break; fi; [ $try = 3 ] || sleep 5; done; "
+                + "if [ -n \"$ok\" ]; then printf '%s\\n' \"$units\" | awk 'NF {print $1}'; else failed failed; fi; fi",
             "echo @@end",
+            "exit $rc",
         ]
         return lines.joined(separator: "\n")
     }
@@ -31,6 +46,9 @@ public enum MachineStateProbe {
         var sections: [String: [String]] = [:]
         var current: String?
         for line in output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if line.hasPrefix("@@probe-error ") {
+                throw BuildMetadataError(source: machine, message: "the state probe could not read \(line.dropFirst(14))")
+            }
             if line.hasPrefix("@@") {
                 current = String(line.dropFirst(2))
                 sections[current!] = []

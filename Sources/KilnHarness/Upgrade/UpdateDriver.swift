@@ -15,7 +15,13 @@ public enum UpdateDriver {
         // Uploaded, not given on the command line: the test's log shows one short command.
         let script = MachineStateProbe.script(paths: paths)
         try await machine.upload(Array(script.utf8), to: probePath, mode: 0o644)
-        let output = try await machine.check("sudo -n sh \(probePath)", timeout: .seconds(120))
+        // Read once the boot is over: units still starting are neither enabled-and-running nor failed yet.
+        let settled = try await machine.run("timeout 300 systemctl is-system-running --wait", timeout: .seconds(330))
+        let systemState = settled.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard ["running", "degraded"].contains(systemState) else {
+            throw TestFailure("the machine's boot did not finish within 300s (systemctl is-system-running: \(systemState.isEmpty ? "no answer" : systemState))")
+        }
+        let output = try await machine.check("sudo -n bash \(probePath)", timeout: .seconds(120))
         var installed: UpdateStatus?
         if let statusCommand {
             let text = try await machine.check(statusCommand, timeout: .seconds(60))
