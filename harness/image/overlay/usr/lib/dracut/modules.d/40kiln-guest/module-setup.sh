@@ -5,7 +5,8 @@
 #  - an emergency hook that prints Ignition's errors to the console before the
 #    emergency action (rd.emergency=poweroff, or reboot for an updated slot) runs,
 #  - the persistent var partition on /sysroot/var and the /etc overlay whose upper layer
-#    lives there, both mounted before Ignition's mount and files stages.
+#    lives there, both mounted before Ignition's mount and files stages,
+#  - systemd-networkd (dracut's network module, which Ignition's needs) on the first boot only.
 
 check() {
     return 0
@@ -30,6 +31,9 @@ install() {
     inst_hook shutdown-emergency 10 "$moddir/kiln-guest-failure-hook.sh"
 
     local unit
+    for unit in systemd-networkd.service systemd-networkd.socket; do
+        inst_simple "$moddir/10-kiln-firstboot-only.conf" "$systemdsystemunitdir/$unit.d/10-kiln-firstboot-only.conf"
+    done
     for unit in sysroot-var.mount sysroot-etc.mount; do
         inst_simple "$moddir/$unit" "$systemdsystemunitdir/$unit"
         mkdir -p "${initdir}${systemdsystemunitdir}/initrd-root-fs.target.requires"
