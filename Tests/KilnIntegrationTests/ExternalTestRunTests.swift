@@ -5,7 +5,7 @@ import KilnPlatform
 import KilnTesting
 import Testing
 
-extension SecondChainIntegrationTests {
+extension IntegrationTests {
     /// External tests that must not pass, and Fedora CoreOS-style tests run unchanged, in one
     /// `kiln run` on one shared machine plus one for the test that reboots.
     @Suite struct ExternalTestRuns {

@@ -8,19 +8,11 @@ import Logging
 import KilnTesting
 import Testing
 
-/// Tests that boot the real reference guest under QEMU, skipped (with the reason printed) when
-/// no build exists. They run in two chains, each one test after another: most tests keep one
-/// or two guests busy, and a second chain beside the first fills the host's cores without
-/// piling every test's guests onto them at once. This chain: `kiln run`'s default suite, the
-/// lifecycle, enforcement and Butane tests.
+/// Tests that boot the real reference guest under QEMU. They run one after another (boots are
+/// the expensive resource) and are skipped, with the reason printed, when no build exists.
 @Suite(.serialized, .enabled(if: ReferenceBuild.unavailableReason == nil,
                              Comment(rawValue: ReferenceBuild.unavailableReason ?? "")))
 enum IntegrationTests {}
-
-/// The second chain of ``IntegrationTests``: libvirt, external tests, upgrades and releases.
-@Suite(.serialized, .enabled(if: ReferenceBuild.unavailableReason == nil,
-                             Comment(rawValue: ReferenceBuild.unavailableReason ?? "")))
-enum SecondChainIntegrationTests {}
 
 /// One `kiln` process started by a test.
 struct KilnInvocation {

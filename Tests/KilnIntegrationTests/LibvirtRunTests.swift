@@ -6,7 +6,7 @@ import KilnPlatform
 import KilnTesting
 import Testing
 
-extension SecondChainIntegrationTests {
+extension IntegrationTests {
     /// `kiln run --platform libvirt` against the local daemon (`qemu:///system`, started by
     /// `harness/libvirtd`): the same tests pass with the same reports, and a killed Kiln leaves
     /// only what `kiln gc` removes.

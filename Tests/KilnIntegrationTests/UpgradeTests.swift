@@ -5,7 +5,7 @@ import KilnPlatform
 import KilnTesting
 import Testing
 
-extension SecondChainIntegrationTests {
+extension IntegrationTests {
     /// Upgrade tests and the release flow on real builds. V1 is the reference build, V2 a
     /// successor built from its cached root file system (a new version and parent), V3 a
     /// deliberately broken successor (its kernel panics). V1 is released into testing; the gate
