@@ -12,6 +12,9 @@ public final class LibvirtPool: Platform {
     public let name = "libvirt"
     public let hosts: [Member]
     private let logger: Logger
+    /// Held while a machine's host is chosen and its slot taken, so that two machines placed at
+    /// once see each other's choice (else both take the host that looked freest).
+    private let placement = Mutex(())
 
     /// One host of the pool.
     public final class Member: Sendable {
@@ -146,7 +149,8 @@ public final class LibvirtPool: Platform {
                                             reason: "every host of the pool failed: "
                                                 + hosts.map { "\($0.uri): \($0.drainedBecause ?? "?")" }.joined(separator: "; "))
             }
-            for member in Self.inPreferredOrder(live) where member.take() {
+            let placed = placement.withLock { _ in Self.inPreferredOrder(live).first { $0.take() } }
+            if let member = placed {
                 logger.info("placed", metadata: ["machine": "\(machine)", "host": "\(member.uri)"])
                 return member
             }

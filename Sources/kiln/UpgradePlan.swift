@@ -32,7 +32,7 @@ struct UpgradePlan {
         var sources: [UpgradeSource] = from.map { UpgradeSource(version: $0, roles: ["given"]) }
         var origin = from.isEmpty ? "" : "--from"
         if matrix {
-            let (releases, where_) = try olderReleases(stream: streamName, workdir: workdir, builds: beside, load: load)
+            let (releases, where_) = try olderReleases(stream: streamName, workdir: workdir, builds: beside)
             let found = UpgradeMatrix.sources(candidate: version, releases: releases)
             if found.isEmpty { throw InputError("--matrix: \(where_) lists no build older than \(version)") }
             for source in found where !sources.contains(where: { $0.version == source.version }) { sources.append(source) }
@@ -46,7 +46,7 @@ struct UpgradePlan {
             } else {
                 let releases: [String], where_: String
                 do {
-                    (releases, where_) = try olderReleases(stream: streamName, workdir: workdir, builds: nil, load: load)
+                    (releases, where_) = try olderReleases(stream: streamName, workdir: workdir, builds: nil)
                 } catch let error as InputError {
                     throw InputError("\(version) names no parent version in its meta.json, and \(error.message): use --from VERSION")
                 }
@@ -63,16 +63,16 @@ struct UpgradePlan {
             }
         }
         let rollback = expectRollback ?? (candidate.metadata.broken != nil)
+        let payload = try UpgradePath.verifiedPayload(of: candidate)
         let paths = try sources.map { source in
-            try UpgradePath(from: try load(source.version), to: candidate, roles: source.roles, expectRollback: rollback)
+            try UpgradePath(from: try load(source.version), to: candidate, payload: payload, roles: source.roles, expectRollback: rollback)
         }
         return UpgradePlan(candidate: candidate, paths: paths, origin: origin)
     }
 
     /// A stream's releases from its release index in the work directory; without one (or
     /// without a stream), the builds of `builds` (a builds/ directory) that are not broken.
-    private static func olderReleases(stream: String?, workdir: String, builds: String?,
-                                      load: (String) throws -> LoadedBuild) throws -> ([String], String) {
+    private static func olderReleases(stream: String?, workdir: String, builds: String?) throws -> ([String], String) {
         if let stream {
             let path = "\(workdir)/\(StreamLayout.releaseIndex(stream: stream))"
             if let bytes = FileManager.default.contents(atPath: path) {
@@ -88,7 +88,14 @@ struct UpgradePlan {
             throw InputError("no release index for \(stream ?? "the build's stream") in \(workdir), and no \(indexPath)")
         }
         let index = try BuildsIndex(json: Array(bytes), source: indexPath)
-        let usable = try index.builds.map(\.id).filter { try load($0).metadata.broken == nil }
+        // Only meta.json is read here: an image is checked when its build is chosen.
+        let usable = try index.builds.filter { $0.arches.contains("x86_64") }.map(\.id).filter { id in
+            let metaPath = "\(builds)/\(id)/x86_64/meta.json"
+            guard let bytes = FileManager.default.contents(atPath: metaPath) else {
+                throw BuildMetadataError(source: metaPath, message: "cannot read the file (\(indexPath) lists build \(id))")
+            }
+            return try BuildMetadata(json: Array(bytes), source: metaPath).broken == nil
+        }
         return (usable, "the builds of \(indexPath) (no release index for \(stream ?? "the build's stream"); broken builds left out)")
     }
 }

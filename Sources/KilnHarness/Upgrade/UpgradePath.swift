@@ -13,23 +13,32 @@ public struct UpgradePath: Sendable {
     public let method: UpdateMethod
     public let payloadPath: String
 
-    /// - Throws: `BuildMetadataError` when the candidate says nothing of updates, its payload
-    ///   does not match its `meta.json`, or `from` does not sort before it.
-    public init(from: LoadedBuild, to: LoadedBuild, roles: [String], expectRollback: Bool) throws(BuildMetadataError) {
-        let (method, payload) = try to.metadata.updateMethod(source: to.metaPath)
-        let directory = (to.metaPath as NSString).deletingLastPathComponent
-        let path = payload.path.hasPrefix("/") ? payload.path : "\(directory)/\(payload.path)"
-        let check = BuildArtifactCheck(path: path, artifact: payload)
-        if let error = check.error(metaPath: to.metaPath, name: method.artifact, path: path, artifact: payload) { throw error }
+    /// - Parameter payload: the candidate's update method and payload, from
+    ///   ``verifiedPayload(of:)`` (checked once for all the paths to one candidate).
+    /// - Throws: `BuildMetadataError` when `from` does not sort before the candidate.
+    public init(from: LoadedBuild, to: LoadedBuild, payload: (method: UpdateMethod, path: String), roles: [String],
+                expectRollback: Bool) throws(BuildMetadataError) {
         guard BuildVersion(from.metadata.buildID) < BuildVersion(to.metadata.buildID) else {
             throw BuildMetadataError(source: from.metaPath, message: "build \(from.metadata.buildID) does not sort before \(to.metadata.buildID), so it cannot be updated to it")
         }
         self.from = from
         self.to = to
         self.roles = roles
-        self.method = method
-        self.payloadPath = path
+        self.method = payload.method
+        self.payloadPath = payload.path
         self.expectation = expectRollback ? .rolledBack(candidate: to.metadata.bootedVersion) : .updated(to: to.metadata.bootedVersion)
+    }
+
+    /// How a machine is updated to `build`, and its payload on this machine.
+    /// - Throws: `BuildMetadataError` when the build says nothing of updates, or its payload
+    ///   does not match its `meta.json` (size, then sha256).
+    public static func verifiedPayload(of build: LoadedBuild) throws(BuildMetadataError) -> (method: UpdateMethod, path: String) {
+        let (method, payload) = try build.metadata.updateMethod(source: build.metaPath)
+        let directory = (build.metaPath as NSString).deletingLastPathComponent
+        let path = payload.path.hasPrefix("/") ? payload.path : "\(directory)/\(payload.path)"
+        let check = BuildArtifactCheck(path: path, artifact: payload)
+        if let error = check.error(metaPath: build.metaPath, name: method.artifact, path: path, artifact: payload) { throw error }
+        return (method, path)
     }
 
     /// The path's test name: `upgrade.from-<version>` (`upgrade.rollback.from-<version>`).
