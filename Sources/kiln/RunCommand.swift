@@ -90,12 +90,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var workdir: WorkdirOptions
 
     func run() async throws {
-        let logLevel: Logger.Level = debug ? .debug : verbose ? .info : .warning
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = logLevel
-            return handler
-        }
+        RunSession.bootstrapLogging(debug ? .debug : verbose ? .info : .warning)
         let logger = Logger(label: "kiln")
         let plan = try await prepare()
         let printer = ProgressPrinter(total: plan.tests.count)
@@ -107,12 +102,7 @@ struct RunCommand: AsyncParsableCommand {
         RunOutputDirectory.linkLatest(plan.outputDirectory)
         printer.say("kiln: \(plan.tests.count) test(s), up to \(plan.parallel) at a time within \(plan.budget.totalMemoryMiB) MiB and \(plan.budget.totalCPUs) CPUs; output in \(plan.outputDirectory)")
 
-        let key = SSHKeyPair.generateEd25519(comment: "kiln-\(getpid())")
-        let absoluteOutput = plan.outputDirectory.hasPrefix("/")
-            ? plan.outputDirectory : "\(FileManager.default.currentDirectoryPath)/\(plan.outputDirectory)"
-        let identity = "\(absoluteOutput)/id_ed25519"
-        let identityFile = FileManager.default.createFile(atPath: identity, contents: Data(key.openSSHPrivateKey.utf8),
-                                                          attributes: [.posixPermissions: 0o600]) ? identity : nil
+        let (key, identityFile) = RunSession.key(output: plan.outputDirectory)
         defer { if let identityFile { try? FileManager.default.removeItem(atPath: identityFile) } }
         let platform: any Platform
         do {

@@ -47,14 +47,7 @@ extension RunCommand {
             if let memory, memory < 256 { throw InputError("--memory must be at least 256 (MiB), got \(memory)") }
             guard multiply >= 1 else { throw InputError("--multiply must be at least 1, got \(multiply)") }
             let budget = ResourceBudget(totalMemoryMiB: HostResources.availableMemoryMiB(), totalCPUs: HostResources.cpus())
-            let parallelCount: Int
-            if parallel == "auto" {
-                parallelCount = budget.totalCPUs
-            } else if let n = Int(parallel), n >= 1 {
-                parallelCount = n
-            } else {
-                throw InputError("--parallel must be a positive number or auto, got '\(parallel)'")
-            }
+            let parallelCount = try RunSession.parallelCount(parallel, cpus: budget.totalCPUs)
             // External tests named with -E first: a malformed header is reported before the build is looked at.
             let named = try ExternalTestDiscovery(all: externalDirectories)
             var external = named.tests

@@ -62,27 +62,19 @@ struct RunUpgradeCommand: AsyncParsableCommand {
     @OptionGroup var workdir: WorkdirOptions
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = verbose ? .info : .warning
-            return handler
-        }
+        RunSession.bootstrapLogging(verbose ? .info : .warning)
         let logger = Logger(label: "kiln")
         let (plan, tests, output, accelerator, reason, parallelCount, budget) = try prepare()
         let printer = ProgressPrinter(total: plan.paths.count)
         let candidate = plan.candidate.metadata
         printer.say("kiln: candidate \(candidate.buildID) (\(candidate.name), \(candidate.architecture)); update payload sha256 verified")
         printer.say("kiln: updating from \(plan.paths.map { "\($0.from.metadata.buildID) (\($0.roles.joined(separator: ", ")))" }.joined(separator: ", ")); builds from \(plan.origin)")
-        printer.say("kiln: upgrade tests: \(tests.map(\.name).joined(separator: ", ")); expecting \(plan.paths.first.map { $0.tags.contains("rollback") ? "a rollback" : "the candidate to boot" } ?? "")")
+        printer.say("kiln: upgrade tests: \(tests.map(\.name).joined(separator: ", ")); expecting \(plan.paths.first.map { $0.expectation.isRollback ? "a rollback" : "the candidate to boot" } ?? "")")
         printer.say("kiln: accelerator \(accelerator.rawValue): \(reason)")
         try ArtifactDirectory.create(output)
         RunOutputDirectory.linkLatest(output)
 
-        let key = SSHKeyPair.generateEd25519(comment: "kiln-\(getpid())")
-        let absoluteOutput = output.hasPrefix("/") ? output : "\(FileManager.default.currentDirectoryPath)/\(output)"
-        let identity = "\(absoluteOutput)/id_ed25519"
-        let identityFile = FileManager.default.createFile(atPath: identity, contents: Data(key.openSSHPrivateKey.utf8),
-                                                          attributes: [.posixPermissions: 0o600]) ? identity : nil
+        let (key, identityFile) = RunSession.key(output: output)
         defer { if let identityFile { try? FileManager.default.removeItem(atPath: identityFile) } }
         let platform: QEMUPlatform
         do {
@@ -146,14 +138,7 @@ struct RunUpgradeCommand: AsyncParsableCommand {
             let plan = try UpgradePlan.resolve(build: build, from: from, findParent: findParent, matrix: matrix, stream: stream,
                                                expectRollback: expectRollback, workdir: workdir.path)
             let budget = ResourceBudget(totalMemoryMiB: HostResources.availableMemoryMiB(), totalCPUs: HostResources.cpus())
-            let parallelCount: Int
-            if parallel == "auto" {
-                parallelCount = budget.totalCPUs
-            } else if let n = Int(parallel), n >= 1 {
-                parallelCount = n
-            } else {
-                throw InputError("--parallel must be a positive number or auto, got '\(parallel)'")
-            }
+            let parallelCount = try RunSession.parallelCount(parallel, cpus: budget.totalCPUs)
             let output = outputDir ?? RunOutputDirectory.defaultPath(prefix: "upgrade")
             try RunOutputDirectory.check(output)
             let (accelerator, reason) = HostProbe.virtualization().choose(request)

@@ -4,6 +4,12 @@ public enum UpgradeExpectation: Sendable, Equatable {
     case updated(to: String)
     /// The candidate `candidate` fails to boot and the machine comes back on the build it ran.
     case rolledBack(candidate: String)
+
+    /// Whether the candidate is expected to fail and the machine to come back on the old build.
+    public var isRollback: Bool {
+        if case .rolledBack = self { return true }
+        return false
+    }
 }
 
 /// One thing an update must keep that it did not, named so a report says which.

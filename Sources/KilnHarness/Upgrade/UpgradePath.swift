@@ -43,10 +43,7 @@ public struct UpgradePath: Sendable {
 
     /// The path's test name: `upgrade.from-<version>` (`upgrade.rollback.from-<version>`).
     public var testName: String {
-        switch expectation {
-        case .updated: "upgrade.from-\(from.metadata.buildID)"
-        case .rolledBack: "upgrade.rollback.from-\(from.metadata.buildID)"
-        }
+        expectation.isRollback ? "upgrade.rollback.from-\(from.metadata.buildID)" : "upgrade.from-\(from.metadata.buildID)"
     }
 
     /// The tags its result carries: `upgrade` (the gate's upgrade-from-current looks for it),
@@ -54,7 +51,7 @@ public struct UpgradePath: Sendable {
     /// gate policy can require by tag.
     public var tags: [String] {
         var tags = [GatePolicy.upgradeTag]
-        if case .rolledBack = expectation { tags.append("rollback") }
+        if expectation.isRollback { tags.append("rollback") }
         return tags + roles.map { "upgrade-\($0)" }
     }
 }

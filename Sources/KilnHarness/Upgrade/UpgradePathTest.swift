@@ -12,8 +12,7 @@ public enum UpgradePathTest {
     public static func registered(_ path: UpgradePath, tests: [UpgradeTest], allowedJournalErrors: [String]) -> RegisteredTest {
         let configs = tests.compactMap(\.config)
         let config = configs.dropFirst().reduce(configs.first) { merged, next in merged?.merged(with: next) }
-        let rollback: Bool
-        if case .rolledBack = path.expectation { rollback = true } else { rollback = false }
+        let rollback = path.expectation.isRollback
         let from = path.from.metadata.buildID, to = path.to.metadata.buildID
         let description = rollback
             ? "\(from) updated to the broken \(to) comes back on \(from) by itself"
@@ -88,8 +87,5 @@ public enum UpgradePathTest {
 
 extension UpgradeContext {
     /// Whether the candidate is expected to fail and the machine to come back on the old build.
-    public var isRollback: Bool {
-        if case .rolledBack = expectation { return true }
-        return false
-    }
+    public var isRollback: Bool { expectation.isRollback }
 }
