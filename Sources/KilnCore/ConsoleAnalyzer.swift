@@ -63,6 +63,9 @@ public struct ConsoleAnalyzer: Sendable {
     public private(set) var fatal: Fatal?
     /// `type base64` of every host key the guest printed.
     public private(set) var hostKeys: [String] = []
+    /// How many host-key lines the console had: the guest prints its key on every boot, just
+    /// before its sshd starts, so a new line says the current boot is about to answer.
+    public private(set) var hostKeyLines = 0
     /// Complete lines read so far.
     public private(set) var lineCount = 0
 
@@ -129,6 +132,7 @@ public struct ConsoleAnalyzer: Sendable {
         recordMilestones(in: line, at: seconds)
         if let range = line.range(of: Self.hostKeyPrefix) {
             let key = String(line[range.upperBound...]).trimmingSpaces()
+            if !key.isEmpty { hostKeyLines += 1 }
             if !key.isEmpty, !hostKeys.contains(key) { hostKeys.append(key) }
         }
         if case .ignitionFailed(let lines) = fatal, collectingFCOSErrors {

@@ -62,6 +62,8 @@ public final class ConsoleWatcher: Sendable {
     public var fatal: ConsoleAnalyzer.Fatal? { failedBootIsFatal ? state.withLock { $0.analyzer.fatal } : nil }
     public var phases: [BootPhase] { state.withLock { $0.analyzer.phases } }
     public var hostKeys: [String] { state.withLock { $0.analyzer.hostKeys } }
+    /// Host-key lines so far, one per boot of a guest that prints its key.
+    public var hostKeyLines: Int { state.withLock { $0.analyzer.hostKeyLines } }
 
     /// The console's last `count` lines, for error messages.
     public func tail(lines count: Int) -> String {

@@ -84,6 +84,7 @@ public final class SSHGuest: Sendable {
     public func reboot() async throws {
         let before = try await check("cat /proc/sys/kernel/random/boot_id")
         let resets = hypervisor.resetCount
+        let keyLines = console.hostKeyLines
         logger.info("rebooting", metadata: ["machine": "\(id)"])
         // The connection may drop before the command returns: that is the reboot working.
         _ = try? await run("sudo systemctl reboot", timeout: .seconds(30))
@@ -96,27 +97,36 @@ public final class SSHGuest: Sendable {
             }
             try await Task.sleep(for: .milliseconds(100))
         }
-        let connection = try await waitForSSH(recordReadiness: false)
+        let reset = ContinuousClock.now
+        let connection = try await within(Self.rebootLimit, doing: "logging in after the guest's reset", since: reset) {
+            try await self.waitForSSH(recordReadiness: false, keyLinesBefore: keyLines)
+        }
         state.withLock { $0.connection = connection }
         let after = try await check("cat /proc/sys/kernel/random/boot_id")
         guard after != before else {
             throw MachineError.setupFailed(machine: id, "the machine reset but reports the same boot id \(after)")
         }
-        logger.info("back after reboot", metadata: ["machine": "\(id)"])
+        logger.info("back after reboot", metadata: ["machine": "\(id)", "seconds": "\(String(format: "%.1f", (ContinuousClock.now - reset).seconds))"])
     }
+
+    /// How long a reset guest has to answer over SSH again: a boot under TCG takes 40-100 s.
+    static let rebootLimit: Duration = .seconds(420)
 
     /// The guest reboots by itself: the connection breaks (or an old-boot sshd still answers
     /// while it shuts down), so Kiln logs in again until the boot id changes.
     public func awaitReboot(from bootID: String, timeout: Duration) async throws {
         await closeConnection()
         let deadline = ContinuousClock.now + timeout
+        let keyLines = console.hostKeyLines
         logger.info("awaiting the guest's own reboot", metadata: ["machine": "\(id)"])
         while true {
             let remaining = deadline - ContinuousClock.now
             guard remaining > .zero else {
                 throw MachineError.setupFailed(machine: id, "no new boot answered over SSH within \(Int(timeout.seconds))s of the guest's reboot")
             }
-            let connection = try await within(remaining) { try await self.waitForSSH(recordReadiness: false) }
+            let connection = try await within(remaining, doing: "awaiting the guest's own reboot", since: deadline - timeout) {
+                try await self.waitForSSH(recordReadiness: false, keyLinesBefore: keyLines)
+            }
             let now = try? await connection.exec("cat /proc/sys/kernel/random/boot_id", timeout: .seconds(30))
             if let now, now.succeeded, !now.stdoutText.isEmpty, now.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) != bootID {
                 state.withLock { $0.connection = connection }
@@ -144,9 +154,14 @@ public final class SSHGuest: Sendable {
     // MARK: - Lifecycle
 
     /// Waits until SSH logs in, failing fast on a console that shows a failed boot or on the
-    /// hypervisor's end. Polls every 200 ms, so readiness is seen within a fraction of a second.
+    /// hypervisor's end. Polls every second until the boot has printed its host key (the guest
+    /// does so just before sshd starts), then every 200 ms, so readiness is seen within a
+    /// fraction of a second without filling the user-mode network with attempts the guest
+    /// cannot answer yet: those queue up while it boots and reach its sshd all at once, past its
+    /// MaxStartups. A guest that prints no key is polled every second throughout.
+    /// - Parameter keyLinesBefore: host-key lines the console had before this boot.
     @discardableResult
-    public func waitForSSH(recordReadiness: Bool = true) async throws -> SSHConnection {
+    public func waitForSSH(recordReadiness: Bool = true, keyLinesBefore: Int = 0) async throws -> SSHConnection {
         var lastError: (any Error)?
         var refusedSince: ContinuousClock.Instant?
         while true {
@@ -197,7 +212,7 @@ public final class SSHGuest: Sendable {
                 }
                 lastError = error
             }
-            try await Task.sleep(for: .milliseconds(200))
+            try await Task.sleep(for: console.hostKeyLines > keyLinesBefore ? .milliseconds(200) : .seconds(1))
         }
     }
 
@@ -234,7 +249,10 @@ public final class SSHGuest: Sendable {
     }
 
     /// `body`, or an error naming the machine once `limit` has passed.
-    private func within<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    /// `body`, or an error after `limit` that says what was being done and what the console
+    /// showed last.
+    private func within<T: Sendable>(_ limit: Duration, doing what: String, since: ContinuousClock.Instant,
+                                     _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await body() }
             group.addTask {
@@ -243,7 +261,10 @@ public final class SSHGuest: Sendable {
             }
             defer { group.cancelAll() }
             guard let first = try await group.next(), let value = first else {
-                throw MachineError.setupFailed(machine: id, "SSH did not answer within \(Int(limit.seconds))s")
+                console.poll()
+                let waited = Int((ContinuousClock.now - since).seconds)
+                throw MachineError.setupFailed(
+                    machine: id, "SSH did not answer within \(waited)s (\(what)); the console's last lines:\n\(console.tail(lines: 15))")
             }
             return value
         }
