@@ -11,6 +11,11 @@ public struct Glob: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { pattern }
 
+    /// A pattern that matches `name` alone: `*`, `?` and `[` in it are put in brackets.
+    public static func escaped(_ name: String) -> String {
+        name.map { "*?[".contains($0) ? "[\($0)]" : String($0) }.joined()
+    }
+
     /// Whether `name` matches the whole pattern.
     public func matches(_ name: String) -> Bool {
         let text = Array(name.unicodeScalars)

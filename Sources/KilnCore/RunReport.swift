@@ -15,6 +15,8 @@ public struct RunReport: Sendable, Equatable, Codable {
     /// What the run could give its machines: memory in MiB and CPUs (the scheduler's budget).
     public var hostMemoryMiB: Int?
     public var hostCPUs: Int?
+    /// How the run was started, for `kiln rerun`; nil in reports of older Kilns.
+    public var invocation: RunInvocation?
 
     public init(platform: String, version: String, build: BuildReference, accelerator: String,
                 startedAt: String, durationSeconds: Double, tests: [TestReport], hostMemoryMiB: Int? = nil, hostCPUs: Int? = nil) {

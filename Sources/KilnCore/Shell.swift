@@ -5,6 +5,13 @@ public enum Shell {
         "'" + word.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
     }
 
+    /// `word` as it is when a shell takes it as one plain word, else single-quoted: for
+    /// printing commands people read and paste.
+    public static func quotedIfNeeded(_ word: String) -> String {
+        let plain = !word.isEmpty && word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./=:,@%+".contains($0)) }
+        return plain ? word : quoted(word)
+    }
+
     /// `words` quoted and joined with spaces.
     public static func command(_ words: [String]) -> String {
         words.map(quoted).joined(separator: " ")

@@ -13,6 +13,8 @@ public struct ExternalTest: Sendable, Equatable {
     /// `data/` beside the script, uploaded for the test (`KOLA_EXT_DATA`, `KILN_EXT_DATA`).
     public var dataDirectory: String?
     public var metadata: ExternalTestMetadata
+    /// The directory the project's tests were found in (`-E`'s DIR, or its `tests/kola`).
+    public var projectDirectory: String = ""
 }
 
 /// Finds external tests as kola does: every executable file under a tests directory (except in
@@ -48,11 +50,11 @@ public struct ExternalTestDiscovery {
         }
         let root = FileManager.default.fileExists(atPath: "\(directory)/tests/kola") ? "\(directory)/tests/kola" : directory
         let name = project ?? URL(fileURLWithPath: directory).standardizedFileURL.lastPathComponent
-        try walk(root, relative: [], project: name)
+        try walk(root, relative: [], project: name, root: root)
         tests.sort { $0.name < $1.name }
     }
 
-    private mutating func walk(_ directory: String, relative: [String], project: String) throws(ConfigError) {
+    private mutating func walk(_ directory: String, relative: [String], project: String, root: String) throws(ConfigError) {
         let entries = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
         var executables: [String] = []
         for entry in entries {
@@ -60,7 +62,7 @@ public struct ExternalTestDiscovery {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
             if isDirectory.boolValue {
-                if entry != "data" { try walk(path, relative: relative + [entry], project: project) }
+                if entry != "data" { try walk(path, relative: relative + [entry], project: project, root: root) }
             } else if entry == "config.fcc" {
                 throw ConfigError(source: path, position: nil, path: nil, message: "config.fcc is not supported anymore; rename it to config.bu")
             } else if FileManager.default.isExecutableFile(atPath: path) {
@@ -81,7 +83,7 @@ public struct ExternalTestDiscovery {
             let data = FileManager.default.fileExists(atPath: "\(directory)/data", isDirectory: &dataIsDirectory) && dataIsDirectory.boolValue
                 ? "\(directory)/data" : nil
             tests.append(ExternalTest(name: (["ext", project] + parts).joined(separator: "."), project: project, script: script, config: config,
-                                      dataDirectory: data, metadata: metadata))
+                                      dataDirectory: data, metadata: metadata, projectDirectory: root))
         }
     }
 }

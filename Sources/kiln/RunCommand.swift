@@ -87,6 +87,12 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Log everything, including SSH readiness polling.")
     var debug = false
 
+    @Option(name: .customLong("expect-image-sha256"), help: .hidden)
+    var expectImageSHA256: String?
+
+    @Flag(help: .hidden)
+    var ignoreConfigRepository = false
+
     @OptionGroup var workdir: WorkdirOptions
 
     func run() async throws {
@@ -148,14 +154,17 @@ struct RunCommand: AsyncParsableCommand {
         await (platform as? LibvirtPool)?.finish()
         printer.finish()
 
-        let report = RunReport(
+        var report = RunReport(
             platform: platform.name, version: Kiln.version,
             build: BuildReference(id: plan.build.metadata.buildID, name: plan.build.metadata.name,
                                   architecture: plan.build.metadata.architecture, imageSHA256: plan.build.imageSHA256),
             accelerator: plan.accelerator.rawValue, startedAt: startedAt,
             durationSeconds: (ContinuousClock.now - clock).seconds, tests: plan.skipped + ran,
             hostMemoryMiB: plan.budget.totalMemoryMiB, hostCPUs: plan.budget.totalCPUs)
+        report.invocation = RunInvocation(command: Self.configuration.commandName ?? "run", commandLine: CommandLine.arguments,
+                                          workingDirectory: FileManager.default.currentDirectoryPath)
         try ReportWriter(report: report, directory: plan.outputDirectory).writeAll()
+        await ReplayBundles(plan: plan, report: report, memoryOverrideMiB: memory, printer: printer).writeAll()
         do {
             try recorder.finish(report, interrupted: signal != nil)
         } catch {

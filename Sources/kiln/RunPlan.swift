@@ -24,6 +24,10 @@ struct RunPlan {
     var outputDirectory: String
     /// `--connect` for `--platform libvirt`.
     var libvirtHosts: [LibvirtHostArgument]
+    /// The external tests the registry holds, for their replay bundles.
+    var external: [ExternalTest]
+    /// The stream the run is for, as tests and denylists see it.
+    var stream: String?
 }
 
 extension RunCommand {
@@ -64,7 +68,7 @@ extension RunCommand {
                     .checkPatterns(in: try BuiltinTests.registry().metadata + external.map(\.testMetadata))
                 throw error
             }
-            let repository = LoadedBuild.configRepository(ofMeta: metaPath)
+            let repository = ignoreConfigRepository ? nil : LoadedBuild.configRepository(ofMeta: metaPath)
             if let repository {
                 let found = try ExternalTestDiscovery("config=\(repository)")
                 external += found.tests
@@ -73,6 +77,7 @@ extension RunCommand {
             let registry = try TestRegistry(BuiltinTests.registry().tests + external.map { try $0.registeredTest() })
             _ = try TestSelection(patterns: patterns, target: RunTarget(platform: "qemu")).checkPatterns(in: registry.metadata)
             let loaded = try LoadedBuild.load(from: metaPath)
+            try RunSession.checkSameBuild(loaded, expected: expectImageSHA256)
             let target = RunTarget(platform: "qemu", architecture: loaded.metadata.architecture,
                                    stream: stream ?? loaded.metadata.stream, firmware: loaded.image.firmware.rawValue,
                                    distro: loaded.metadata.distro)
@@ -141,7 +146,8 @@ extension RunCommand {
             return RunPlan(build: loaded, tests: tests, skipped: skipped, knownFailures: knownFailures,
                            consoleChecksWarnOnly: consoleChecksWarnOnly, warnings: warnings, appended: appended,
                            accelerator: accelerator, acceleratorReason: reason, parallel: max(1, min(parallelCount, tests.count)),
-                           budget: budget, outputDirectory: output, libvirtHosts: libvirtHosts)
+                           budget: budget, outputDirectory: output, libvirtHosts: libvirtHosts, external: external,
+                           stream: target.stream)
         } catch let error as RegistryError {
             throw Self.fail("\(error)", status: 2)
         } catch let error as InputError {

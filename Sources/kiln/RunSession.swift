@@ -1,4 +1,6 @@
 import Foundation
+import KilnCore
+import KilnHarness
 import KilnSSH
 import Logging
 
@@ -30,5 +32,11 @@ enum RunSession {
         let written = FileManager.default.createFile(atPath: identity, contents: Data(key.openSSHPrivateKey.utf8),
                                                      attributes: [.posixPermissions: 0o600])
         return (key, written ? identity : nil)
+    }
+
+    /// A run repeated by `kiln rerun` or `kiln replay` must test the image the first one did.
+    static func checkSameBuild(_ build: LoadedBuild, expected: String?) throws {
+        guard let expected, build.imageSHA256 != expected else { return }
+        throw InputError("\(build.metaPath): build \(build.metadata.buildID) has image sha256 \(build.imageSHA256), not \(expected) as the run being repeated had: it is not the same build")
     }
 }

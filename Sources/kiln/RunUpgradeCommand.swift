@@ -59,6 +59,9 @@ struct RunUpgradeCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Log machine lifecycle events to standard error.")
     var verbose = false
 
+    @Option(name: .customLong("expect-image-sha256"), help: .hidden)
+    var expectImageSHA256: String?
+
     @OptionGroup var workdir: WorkdirOptions
 
     func run() async throws {
@@ -104,12 +107,14 @@ struct RunUpgradeCommand: AsyncParsableCommand {
         let clock = ContinuousClock.now
         let (ran, signal) = try await withSignalCancellation { await runner.run(registered) }
         printer.finish()
-        let report = RunReport(
+        var report = RunReport(
             platform: platform.name, version: Kiln.version,
             build: BuildReference(id: candidate.buildID, name: candidate.name, architecture: candidate.architecture,
                                   imageSHA256: plan.candidate.imageSHA256),
             accelerator: accelerator.rawValue, startedAt: startedAt, durationSeconds: (ContinuousClock.now - clock).seconds,
             tests: ran, hostMemoryMiB: budget.totalMemoryMiB, hostCPUs: budget.totalCPUs)
+        report.invocation = RunInvocation(command: Self.configuration.commandName ?? "run-upgrade", commandLine: CommandLine.arguments,
+                                          workingDirectory: FileManager.default.currentDirectoryPath)
         try ReportWriter(report: report, directory: output).writeAll()
         do {
             try recorder.finish(report, interrupted: signal != nil)
@@ -137,6 +142,7 @@ struct RunUpgradeCommand: AsyncParsableCommand {
             let tests = try UpgradeChecks.selected(patterns)
             let plan = try UpgradePlan.resolve(build: build, from: from, findParent: findParent, matrix: matrix, stream: stream,
                                                expectRollback: expectRollback, workdir: workdir.path)
+            try RunSession.checkSameBuild(plan.candidate, expected: expectImageSHA256)
             let budget = ResourceBudget(totalMemoryMiB: HostResources.availableMemoryMiB(), totalCPUs: HostResources.cpus())
             let parallelCount = try RunSession.parallelCount(parallel, cpus: budget.totalCPUs)
             let output = outputDir ?? RunOutputDirectory.defaultPath(prefix: "upgrade")

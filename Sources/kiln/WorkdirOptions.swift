@@ -15,10 +15,23 @@ struct WorkdirOptions: ParsableArguments {
 func exitingOnError<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
-    } catch let exit as ExitCode {
-        throw exit
     } catch {
-        FileHandle.standardError.write(Data("kiln: error: \(error)\n".utf8))
-        throw ExitCode(2)
+        throw inputFailure(error)
     }
+}
+
+/// `exitingOnError` for async work.
+func exitingOnError<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch {
+        throw inputFailure(error)
+    }
+}
+
+/// An `ExitCode` as it is; any other error printed as `kiln: error: <what>`, as exit status 2.
+private func inputFailure(_ error: any Error) -> ExitCode {
+    if let exit = error as? ExitCode { return exit }
+    FileHandle.standardError.write(Data("kiln: error: \(error)\n".utf8))
+    return ExitCode(2)
 }

@@ -63,6 +63,34 @@ extension IntegrationTests {
             #expect(journal.components(separatedBy: "-- boot ").count == 3, "\(journal)")
             #expect(journal.contains("ok first boot") && journal.contains("ok second boot"))
             #expect(HostProcesses.qemu(out).isEmpty, "QEMU left running")
+            try await replayAndRerun(run: out, results: results, scratch: scratch)
+        }
+
+        /// Every failure left a replay bundle; a developer replays one (from the bundle alone:
+        /// the external test's files come from it) and sees it fail the same way, then runs one
+        /// failure again with `kiln rerun`, which repeats the run's own arguments.
+        func replayAndRerun(run out: String, results: [String: TestReport], scratch: ScratchDirectory) async throws {
+            for (name, test) in results {
+                let bundled = FileManager.default.fileExists(atPath: "\(out)/\(name)/replay.tar")
+                #expect(bundled == [.fail, .timeout].contains(test.result), "\(name) (\(test.result)): replay.tar \(bundled ? "written" : "missing")")
+            }
+            let bundle = "\(scratch.path)/replay.tar"
+            try FileManager.default.copyItem(atPath: "\(out)/ext.config.selftest.fails/replay.tar", toPath: bundle)
+            let (replayed, replayOutput) = try await KilnInvocation.run(
+                ["replay", bundle, "--output-dir", "\(scratch.path)/replay"], in: scratch.path)
+            #expect(replayed == .exited(1), "kiln said:\n\(replayOutput)")
+            #expect(replayOutput.contains("replay of ext.config.selftest.fails: FAIL here, FAIL in the bundle's run (the same)"), "\(replayOutput)")
+            #expect(replayOutput.contains("the script exited with status 3"), "\(replayOutput)")
+            let (rerun, rerunOutput) = try await KilnInvocation.run(
+                ["rerun", out, "ext.config.selftest.reboot-refused", "--output-dir", "\(scratch.path)/rerun"], in: scratch.path)
+            #expect(rerun == .exited(1), "kiln said:\n\(rerunOutput)")
+            #expect(rerunOutput.contains("running again: ext.config.selftest.reboot-refused (FAIL)"), "\(rerunOutput)")
+            let again = try JSONDecoder().decode(RunReport.self, from: Data(contentsOf: URL(fileURLWithPath: "\(scratch.path)/rerun/report.json")))
+            #expect(again.tests.map(\.name).filter { !$0.hasPrefix("kiln.bucket-") } == ["ext.config.selftest.reboot-refused"])
+            #expect(again.build.imageSHA256 == (try JSONDecoder().decode(RunReport.self, from: Data(contentsOf: URL(fileURLWithPath: "\(out)/report.json")))).build.imageSHA256)
+            #expect(HostProcesses.qemu(scratch.path).isEmpty, "QEMU left running")
+            let unpacked = (try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())) ?? []
+            #expect(!unpacked.contains { $0.hasPrefix("kiln-replay-") && !$0.hasPrefix("kiln-replay-test-") }, "the unpacked bundle was left")
         }
     }
 }

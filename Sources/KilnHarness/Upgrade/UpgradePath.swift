@@ -43,7 +43,7 @@ public struct UpgradePath: Sendable {
 
     /// The path's test name: `upgrade.from-<version>` (`upgrade.rollback.from-<version>`).
     public var testName: String {
-        expectation.isRollback ? "upgrade.rollback.from-\(from.metadata.buildID)" : "upgrade.from-\(from.metadata.buildID)"
+        UpgradeTestName.name(from: from.metadata.buildID, rollback: expectation.isRollback)
     }
 
     /// The tags its result carries: `upgrade` (the gate's upgrade-from-current looks for it),
