@@ -12,7 +12,7 @@ extension TestRunner {
     static let bucketBootTimeout: Duration = .seconds(600)
 
     func runBucket(_ tests: [RegisteredTest], index: Int) async -> ([TestReport], InfrastructureFailure?) {
-        let name = "kiln.bucket-\(index)"
+        let name = Self.bucketName(index)
         observer?.testStarted(name)
         let started = ContinuousClock.now
         let activity = Activity()
@@ -34,7 +34,10 @@ extension TestRunner {
                 let spec = MachineSpec(id: "\(name)-m0", artifactsDirectory: machineDirectory, config: config,
                                        memoryMiB: tests.map(self.memoryMiB).max() ?? 1024, vcpus: 1,
                                        allowOutsideNetwork: tests.contains { $0.metadata.needsInternet },
-                                       onStarted: { machines.add($0) })
+                                       onStarted: { [observer] machine in
+                                           machines.add(machine)
+                                           observer?.machineStarted(machine, for: name)
+                                       })
                 try await self.platform.withMachine(spec) { machine in
                     self.writeSSHConfig(for: machine.bootReport())
                     activity.begin("checking the health of \(machine.id)")

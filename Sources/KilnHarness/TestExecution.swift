@@ -114,7 +114,10 @@ extension TestRunner {
                            vcpus: options.cpus, allowOutsideNetwork: test.metadata.needsInternet, privateNetwork: privateNetwork,
                            additionalDisksGiB: options.additionalDisksGiB, additionalNICs: options.additionalNICs,
                            firmware: options.firmware.flatMap(BootImage.Firmware.init(rawValue:)),
-                           image: test.bootImage, onStarted: { machines.add($0) })
+                           image: test.bootImage, onStarted: { [observer] machine in
+                                machines.add(machine)
+                                observer?.machineStarted(machine, for: test.metadata.name)
+                           })
         spec.expectsFailedBoots = test.expectsFailedBoots
         return spec
     }

@@ -9,10 +9,18 @@ public protocol RunObserver: Sendable {
     func testFinished(_ report: TestReport)
     /// The host under these tests failed; they run again on another.
     func infrastructureFailed(_ names: [String], _ failure: InfrastructureFailure)
+    /// These tests (a job: one test, or a shared machine's) wait until the host has the memory
+    /// and CPUs they reserve; `testStarted` follows once they have them.
+    func waitingForResources(_ names: [String], memoryMiB: Int, cpus: Int)
+    /// A machine of the test (or shared machine) `name` has started booting; its boot report
+    /// grows as the console shows the boot's milestones, until SSH answers.
+    func machineStarted(_ machine: any Machine, for name: String)
 }
 
 extension RunObserver {
     public func infrastructureFailed(_ names: [String], _ failure: InfrastructureFailure) {}
+    public func waitingForResources(_ names: [String], memoryMiB: Int, cpus: Int) {}
+    public func machineStarted(_ machine: any Machine, for name: String) {}
 }
 
 /// How a run treats its tests beyond each test's own metadata.
@@ -66,6 +74,9 @@ public struct TestRunner: Sendable {
         self.logger = logger
         self.observer = observer
     }
+
+    /// The report name of the shared machine with this index.
+    static func bucketName(_ index: Int) -> String { "kiln.bucket-\(index)" }
 
     /// What runs as one unit of scheduling.
     enum Job: Sendable {
@@ -150,6 +161,7 @@ public struct TestRunner: Sendable {
     private func runScheduled(_ job: Job, runStart: ContinuousClock.Instant) async -> [TestReport] {
         let queuedAt = (ContinuousClock.now - runStart).seconds
         let request = resources(of: job)
+        observer?.waitingForResources([job.name], memoryMiB: request.memoryMiB, cpus: request.cpus)
         do {
             try await budget.reserve(request)
         } catch {
@@ -252,6 +264,14 @@ public struct TestRunner: Sendable {
 }
 
 extension TestRunner.Job {
+    /// The test's name, or the shared machine's (`kiln.bucket-N`).
+    var name: String {
+        switch self {
+        case .single(let test, _): test.metadata.name
+        case .bucket(_, let index): TestRunner.bucketName(index)
+        }
+    }
+
     var tests: [RegisteredTest] {
         switch self {
         case .single(let test, _): [test]

@@ -31,6 +31,14 @@ public struct ResultsRecorder: RunObserver {
         self.onError = onError
     }
 
+    public func waitingForResources(_ names: [String], memoryMiB: Int, cpus: Int) {
+        next?.waitingForResources(names, memoryMiB: memoryMiB, cpus: cpus)
+    }
+
+    public func machineStarted(_ machine: any Machine, for name: String) {
+        next?.machineStarted(machine, for: name)
+    }
+
     public func testStarted(_ name: String) {
         next?.testStarted(name)
     }
