@@ -100,7 +100,9 @@ let package = Package(
         .testTarget(
             name: "KilnIntegrationTests",
             dependencies: ["kiln", "KilnHarness", "KilnChecks", "KilnQEMU", "KilnLibvirt", "KilnTesting"]),
-        .testTarget(name: "KilnCLITests", dependencies: ["kiln", "KilnCore", "KilnPlatform", "KilnTesting"]),
+        .testTarget(
+            name: "KilnCLITests",
+            dependencies: ["kiln", "KilnCore", "KilnPlatform", "KilnTesting", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(
             name: "KilnResultsTests",
             dependencies: ["kiln", "KilnResults", "KilnCore", "KilnTesting", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -14,13 +14,6 @@ public struct RunInvocation: Sendable, Equatable, Codable {
         self.workingDirectory = workingDirectory
     }
 
-    /// The invocation in `commandLine` (`kiln run ARGS...`, as `CommandLine.arguments` has
-    /// it) of `command`; nil when `command` is not in it.
-    public init?(command: String, commandLine: [String], workingDirectory: String) {
-        guard let index = commandLine.dropFirst().firstIndex(of: command) else { return nil }
-        self.init(command: command, arguments: Array(commandLine[(index + 1)...]), workingDirectory: workingDirectory)
-    }
-
     /// The arguments as a shell would take them back, for printing.
     public var shellText: String {
         (["kiln", command] + arguments).map(Shell.quotedIfNeeded).joined(separator: " ")

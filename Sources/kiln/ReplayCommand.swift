@@ -46,6 +46,7 @@ struct ReplayCommand: AsyncParsableCommand {
         if manifest.kilnVersion != Kiln.version {
             print("kiln: warning: the bundle was written by Kiln \(manifest.kilnVersion); this is Kiln \(Kiln.version)")
         }
+        fflush(nil)
         let output = command.outputDir ?? RunOutputDirectory.defaultPath(prefix: "replay")
         command.outputDir = output
         do {

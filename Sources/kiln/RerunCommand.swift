@@ -54,6 +54,12 @@ struct RerunCommand: AsyncParsableCommand {
                 throw RerunError("\(path): its run was `kiln \(other)`, which kiln rerun does not repeat")
             }
         }
+        if let run = command as? RunCommand {
+            print("kiln: as: \(RunInvocation(command: "run", arguments: run.arguments, workingDirectory: "").shellText)")
+        } else if let upgrade = command as? RunUpgradeCommand {
+            print("kiln: as: \(RunInvocation(command: "run-upgrade", arguments: upgrade.arguments, workingDirectory: "").shellText)")
+        }
+        fflush(nil)
         try await command.run()
     }
 

@@ -161,7 +161,7 @@ struct RunCommand: AsyncParsableCommand {
             accelerator: plan.accelerator.rawValue, startedAt: startedAt,
             durationSeconds: (ContinuousClock.now - clock).seconds, tests: plan.skipped + ran,
             hostMemoryMiB: plan.budget.totalMemoryMiB, hostCPUs: plan.budget.totalCPUs)
-        report.invocation = RunInvocation(command: Self.configuration.commandName ?? "run", commandLine: CommandLine.arguments,
+        report.invocation = RunInvocation(command: Self.configuration.commandName ?? "run", arguments: arguments,
                                           workingDirectory: FileManager.default.currentDirectoryPath)
         try ReportWriter(report: report, directory: plan.outputDirectory).writeAll()
         await ReplayBundles(plan: plan, report: report, memoryOverrideMiB: memory, printer: printer).writeAll()

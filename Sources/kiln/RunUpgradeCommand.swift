@@ -113,7 +113,7 @@ struct RunUpgradeCommand: AsyncParsableCommand {
                                   imageSHA256: plan.candidate.imageSHA256),
             accelerator: accelerator.rawValue, startedAt: startedAt, durationSeconds: (ContinuousClock.now - clock).seconds,
             tests: ran, hostMemoryMiB: budget.totalMemoryMiB, hostCPUs: budget.totalCPUs)
-        report.invocation = RunInvocation(command: Self.configuration.commandName ?? "run-upgrade", commandLine: CommandLine.arguments,
+        report.invocation = RunInvocation(command: Self.configuration.commandName ?? "run-upgrade", arguments: arguments,
                                           workingDirectory: FileManager.default.currentDirectoryPath)
         try ReportWriter(report: report, directory: output).writeAll()
         do {
