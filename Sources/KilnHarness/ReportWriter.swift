@@ -44,38 +44,13 @@ public struct RunSummary {
         self.report = report
     }
 
-    /// Seconds of the run during which at least one machine was booting (QEMU start to SSH),
-    /// from the tests' timelines and their machines' SSH-ready times: a test's machines start
-    /// together when it starts.
-    public var bootSeconds: Double {
-        var intervals: [(Double, Double)] = []
-        var seen = Set<String>()
-        for test in report.tests {
-            guard let start = test.timeline?.startedAt else { continue }
-            for machine in test.machines where seen.insert(machine.id).inserted {
-                guard let ready = machine.sshReadySeconds else { continue }
-                intervals.append((start, min(start + ready, test.timeline?.endedAt ?? .infinity)))
-            }
-        }
-        var total = 0.0
-        var end = -Double.infinity
-        for (from, to) in intervals.sorted(by: { $0.0 < $1.0 }) {
-            let begin = max(from, end)
-            if to > begin { total += to - begin }
-            end = max(end, to)
-        }
-        return total
-    }
-
     public var text: String {
         let counts: [(TestOutcome, String)] = [(.pass, "passed"), (.flake, "flaked"), (.fail, "failed"), (.timeout, "timed out"),
                                                (.warn, "known failures"), (.skip, "skipped")]
         var parts = counts.compactMap { outcome, word in report.count(outcome) > 0 ? "\(report.count(outcome)) \(word)" : nil }
-        let retried = report.tests.filter { !($0.infrastructureRetries ?? []).isEmpty }.count
+        let retried = report.infrastructureRetriedCount
         if retried > 0 { parts.append("\(retried) run again after a host failed") }
-        let boot = bootSeconds
-        let share = report.durationSeconds > 0 ? Int((boot / report.durationSeconds * 100).rounded()) : 0
         return "\(report.result.rawValue): \(parts.joined(separator: ", ")); wall time \(String(format: "%.1f", report.durationSeconds))s, "
-            + "machines booting during \(String(format: "%.1f", boot))s of it (\(share)%)"
+            + "machines booting during \(String(format: "%.1f", report.bootSeconds))s of it (\(report.bootPercent)%)"
     }
 }
