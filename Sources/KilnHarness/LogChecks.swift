@@ -16,13 +16,19 @@ enum LogChecks {
 
     /// The console and the journal of a machine's directory, by source name.
     static func logs(in directory: String) -> [(source: String, text: String)] {
-        func read(_ file: String) -> String? {
+        logFiles(in: directory).map { ($0.source, $0.text) }
+    }
+
+    /// The same logs with the name of the file each was read from (`console.txt`, and
+    /// `journal-stream.txt` or `journal.txt`).
+    static func logFiles(in directory: String) -> [(source: String, file: String, text: String)] {
+        func read(_ file: String) -> (String, String)? {
             guard let text = try? String(contentsOfFile: "\(directory)/\(file)", encoding: .utf8), !text.isEmpty else { return nil }
-            return text
+            return (file, text)
         }
-        var logs: [(String, String)] = []
-        if let console = read("console.txt") { logs.append(("console", console)) }
-        if let journal = read(JournalStream.fileName) ?? read("journal.txt") { logs.append(("journal", journal)) }
+        var logs: [(String, String, String)] = []
+        if let (file, console) = read("console.txt") { logs.append(("console", file, console)) }
+        if let (file, journal) = read(JournalStream.fileName) ?? read("journal.txt") { logs.append(("journal", file, journal)) }
         return logs
     }
 }

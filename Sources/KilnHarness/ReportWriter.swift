@@ -3,7 +3,8 @@ public import KilnCore
 
 /// Writes a run's reports into its directory: `report.json` (kola's fields and Kiln's),
 /// `report.tap` (TAP 13) and `junit.xml`, the last two carrying the tail of each failed
-/// test's console and journal.
+/// test's console and journal, and `report.html`, with excerpts of those logs around their
+/// first finding. Each file is replaced whole (written aside, then renamed).
 public struct ReportWriter {
     public let report: RunReport
     public let directory: String
@@ -18,21 +19,34 @@ public struct ReportWriter {
     public func writeAll() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try encoder.encode(report).write(to: URL(fileURLWithPath: "\(directory)/report.json"), options: .atomic)
+        try write(encoder.encode(report), to: "report.json")
         var machineTails: [String: String] = [:]
         var testTails: [String: [String: String]] = [:]
+        var excerpts: [String: [LogExcerpt]] = [:]
+        var logs: [String: [(source: String, file: String, text: String)]] = [:]
         for test in report.tests where ![.pass, .skip].contains(test.result) {
             for machine in test.machines {
-                for (log, text) in LogChecks.logs(in: "\(directory)/\(machine.directory)") {
-                    let tail = text.split(separator: "\n", omittingEmptySubsequences: false).suffix(Self.tailLines + 1)
+                let machineLogs = logs[machine.directory] ?? LogChecks.logFiles(in: "\(directory)/\(machine.directory)")
+                logs[machine.directory] = machineLogs
+                for log in machineLogs {
+                    let tail = log.text.split(separator: "\n", omittingEmptySubsequences: false).suffix(Self.tailLines + 1)
                         .joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-                    machineTails["\(machine.id) \(log)"] = tail
-                    testTails[test.name, default: [:]]["\(machine.id) \(log)"] = tail
+                    machineTails["\(machine.id) \(log.source)"] = tail
+                    testTails[test.name, default: [:]]["\(machine.id) \(log.source)"] = tail
+                    excerpts[test.name, default: []].append(LogExcerpt(machine: machine.id, source: log.source,
+                                                                       path: "\(machine.directory)/\(log.file)",
+                                                                       text: log.text, findings: test.findings))
                 }
             }
         }
-        try Data(report.tap(tails: machineTails).utf8).write(to: URL(fileURLWithPath: "\(directory)/report.tap"), options: .atomic)
-        try Data(report.junitXML(tails: testTails).utf8).write(to: URL(fileURLWithPath: "\(directory)/junit.xml"), options: .atomic)
+        try write(Data(report.tap(tails: machineTails).utf8), to: "report.tap")
+        try write(Data(report.junitXML(tails: testTails).utf8), to: "junit.xml")
+        try write(Data(report.html(excerpts: excerpts).utf8), to: "report.html")
+    }
+
+    /// Replaces `name` in the run's directory with `data`.
+    private func write(_ data: Data, to name: String) throws {
+        try data.write(to: URL(fileURLWithPath: "\(directory)/\(name)"), options: .atomic)
     }
 }
 
