@@ -4,7 +4,8 @@ import KilnTesting
 import Testing
 
 /// The HTML report: against its golden file (fixtures/reports/report.html, regenerate with
-/// KILN_UPDATE_GOLDEN=1), its escaping and its size at a thousand tests.
+/// KILN_UPDATE_GOLDEN=1), its escaping, its size at a thousand tests, and as headless Chromium
+/// renders it.
 struct HTMLReportTests {
     static let sample = HTMLReportSamples.run.html(excerpts: HTMLReportSamples.excerpts)
 
@@ -116,5 +117,34 @@ struct HTMLReportTests {
         #expect(html.contains(#"viewBox="0 0 1000 144""#))
         #expect(html.ranges(of: "<path class=\"boot\"").count == 1)
         #expect(html.ranges(of: "<path class=\"phase\"").count == 1)
+    }
+
+    @Test(.enabled(if: HeadlessChromium.isInstalled, "chromium is not installed (harness/setup installs it)"))
+    func headlessChromiumRendersIt() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-html-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let page = directory.appendingPathComponent("report.html").path
+        try Data(Self.sample.utf8).write(to: URL(fileURLWithPath: page))
+
+        let dom = try HeadlessChromium.run(["--dump-dom"], page: page)
+        #expect(dom.status == 0, "\(dom.errors)")
+        #expect(dom.leftovers.isEmpty)
+        for outcome in TestOutcome.allCases {
+            let cssClass = "o-" + outcome.rawValue.lowercased()
+            #expect(dom.output.contains("<tr class=\"\(cssClass)\" id=\"test-"), "no \(outcome.rawValue) row in the DOM")
+        }
+        #expect(dom.output.matches(of: /<rect class="o-[a-z]+" x=/).count == 5)
+        #expect(dom.output.contains("<mark><span class=\"ln\">412</span>"))
+        #expect(dom.output.contains("<tr class=\"o-warn\" id=\"test-6\">"))  // the last row, parsed whole
+
+        let screenshot = directory.appendingPathComponent("report.png").path
+        let shot = try HeadlessChromium.run(["--screenshot=\(screenshot)", "--window-size=1400,1000"], page: page)
+        #expect(shot.status == 0, "\(shot.errors)")
+        #expect(shot.leftovers.isEmpty)
+        let png = try Data(contentsOf: URL(fileURLWithPath: screenshot))
+        print("screenshot of the sample report: \(png.count) bytes")
+        #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        #expect(png.count > 30_000)
     }
 }
