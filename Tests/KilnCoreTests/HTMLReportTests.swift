@@ -114,7 +114,7 @@ struct HTMLReportTests {
                 == report.count(.fail) + report.count(.timeout) + report.count(.warn) + report.count(.flake))
         // One rect per test that ran, on eight lanes, and one path each for boot shading and milestones.
         #expect(html.ranges(of: "<rect ").count == 1000 - report.count(.skip))
-        #expect(html.contains(#"viewBox="0 0 1000 144""#))
+        #expect(html.contains(#"viewBox="0 0 1000 192""#))
         #expect(html.ranges(of: "<path class=\"boot\"").count == 1)
         #expect(html.ranges(of: "<path class=\"phase\"").count == 1)
     }

@@ -54,7 +54,7 @@ enum HTMLReportStyle {
         .stripes{fill:#f3f5f7}
         .grid{fill:none;stroke:#d0d7de}
         .queue{fill:none;stroke:#6e7781;stroke-dasharray:3 2}
-        .bars rect{fill:var(--c)}
+        .bars rect{fill:var(--c);stroke:#fff;stroke-width:1px;vector-effect:non-scaling-stroke}
         .bars rect:hover{opacity:.75}
         .boot{fill:rgba(255,255,255,.55);pointer-events:none}
         .phase{fill:none;stroke:rgba(0,0,0,.55);pointer-events:none}

@@ -9,8 +9,8 @@ extension HTMLReportPage {
     /// The SVG's width in user units, the whole time axis.
     static let width = 1000.0
     /// A lane's height and the height of a bar in it, in pixels.
-    static let laneHeight = 18.0
-    static let barHeight = 12.0
+    static let laneHeight = 24.0
+    static let barHeight = 16.0
     /// The narrowest a bar is drawn, in user units, so a test of a second still shows.
     static let minimumBarWidth = 1.5
     /// Tests listed in the tooltip of a bar that stands for several.
