@@ -76,7 +76,8 @@ enum HTMLReportSamples {
 
     /// A run of `count` tests on `slots` parallel slots, each test taking 20 to 80 s, with every
     /// 40th failing (with a finding and excerpts), every 97th timing out, every 53rd flaking,
-    /// every 61st warning and every 89th skipped. Returns the report and its excerpts.
+    /// every 61st warning and every 89th skipped, every 50th having waited 30 s in the queue.
+    /// Returns the report and its excerpts.
     static func large(count: Int, slots: Int) -> (report: RunReport, excerpts: [String: [LogExcerpt]]) {
         var tests: [TestReport] = []
         var excerpts: [String: [LogExcerpt]] = [:]
@@ -98,7 +99,9 @@ enum HTMLReportSamples {
             }
             var timeline: TestTimeline?
             if outcome != .skip, let slot = slotEnds.indices.min(by: { slotEnds[$0] < slotEnds[$1] }) {
-                timeline = TestTimeline(queuedAt: 0, startedAt: slotEnds[slot], endedAt: slotEnds[slot] + seconds, memoryMiB: 1280, cpus: 1)
+                let waited = number % 50 == 0 ? min(30, slotEnds[slot]) : 0  // every 50th waited for memory
+                timeline = TestTimeline(queuedAt: slotEnds[slot] - waited, startedAt: slotEnds[slot], endedAt: slotEnds[slot] + seconds,
+                                        memoryMiB: 1280, cpus: 1)
                 slotEnds[slot] += seconds
             }
             tests.append(TestReport(
