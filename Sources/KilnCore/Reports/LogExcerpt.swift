@@ -21,6 +21,7 @@ public struct LogExcerpt: Sendable, Equatable {
     /// Lines shown from the end of a log without findings.
     public static let tailLines = 40
 
+    /// An excerpt of lines already chosen.
     public init(machine: String, source: String, path: String, firstLineNumber: Int, lines: [String],
                 highlightedLineNumbers: [Int], totalLines: Int) {
         self.machine = machine

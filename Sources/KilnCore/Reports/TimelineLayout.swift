@@ -26,13 +26,16 @@ public struct TimelineLayout: Sendable, Equatable {
         public var lane: Int
     }
 
+    /// The bars, in the order of their first test in the report.
     public var bars: [Bar]
+    /// How many lanes the bars take: the most that ran at once.
     public var laneCount: Int
     /// The seconds the time axis covers: the run's wall time, or the last bar's end if later.
     public var span: Double
     /// Tests without a timeline (skipped ones), which have no bar.
     public var untimedTests: Int
 
+    /// The layout of `report`'s tests.
     public init(report: RunReport) {
         var groups: [String: Int] = [:]
         var bars: [Bar] = []
