@@ -37,6 +37,11 @@ extension HTMLReportPage {
             html += "<p>\(test.result == .flake ? "Passed" : "Ran") on attempt \(test.attempts); the log and machines below are that"
                 + " attempt's. The first attempt's log: \(Self.link(Self.testLogPath(test.name, attempt: 1), "test.log")).</p>\n"
         }
+        if failed, !RerunSelection.isSharedMachineEntry(test.name) {
+            let bundle = "\(test.name)/replay.tar"
+            html += "<p>To run it again elsewhere: \(Self.link(bundle, "replay.tar"))"
+                + " (<code>kiln replay \(HTMLText.content(bundle))</code>, on a machine with this build).</p>\n"
+        }
         if let tracker = test.tracker {
             html += "<p>Known failure: \(Self.trackerLink(tracker)); reported, but it does not fail the run.</p>\n"
         }
