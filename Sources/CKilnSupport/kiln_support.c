@@ -22,6 +22,11 @@ static void child_fail(int report_fd, int err) {
 
 int kiln_spawn(const char *path, char *const argv[], char *const envp[],
                const int *fds, int fd_count, int pdeathsig, pid_t *out_pid) {
+    return kiln_spawn_grouped(path, argv, envp, fds, fd_count, pdeathsig, KILN_SPAWN_NEW_GROUP, out_pid);
+}
+
+int kiln_spawn_grouped(const char *path, char *const argv[], char *const envp[],
+                       const int *fds, int fd_count, int pdeathsig, int grouping, pid_t *out_pid) {
     int report[2];
     if (pipe2(report, O_CLOEXEC) != 0) return errno;
     pid_t parent = getpid();
@@ -45,7 +50,8 @@ int kiln_spawn(const char *path, char *const argv[], char *const envp[],
             if (prctl(PR_SET_PDEATHSIG, pdeathsig) != 0) child_fail(report[1], errno);
             if (getppid() != parent) _exit(127);  // the parent is already gone
         }
-        if (setpgid(0, 0) != 0) child_fail(report[1], errno);
+        if (grouping == KILN_SPAWN_NEW_GROUP && setpgid(0, 0) != 0) child_fail(report[1], errno);
+        if (grouping == KILN_SPAWN_NEW_SESSION && setsid() < 0) child_fail(report[1], errno);
         // Move the report pipe and every source descriptor above the target range first,
         // so that no dup2 below overwrites a source that is still needed.
         int floor = fd_count + 3 > 10 ? fd_count + 3 : 10;

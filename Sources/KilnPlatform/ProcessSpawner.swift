@@ -17,16 +17,18 @@ public final class ProcessSpawner: Sendable {
     ///   - descriptors: the child's descriptors 0, 1, 2, 3, …: each element is a descriptor of
     ///     Kiln's that the child gets at that index. Nothing else is inherited.
     ///   - dieWithParent: deliver SIGKILL to the child when Kiln exits, however it exits.
+    ///   - grouping: the child's process group (by default one of its own).
     public func spawn(executable: String, arguments: [String], environment: [String: String]? = nil,
-                      descriptors: [Int32], dieWithParent: Bool = true) async throws -> ChildProcess {
+                      descriptors: [Int32], dieWithParent: Bool = true,
+                      grouping: ProcessGrouping = .newGroup) async throws -> ChildProcess {
         let env = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
         let argv = [executable] + arguments
-        let pid = try await thread.run { try Self.spawnNow(executable, argv, env, descriptors, dieWithParent).get() }
+        let pid = try await thread.run { try Self.spawnNow(executable, argv, env, descriptors, dieWithParent, grouping).get() }
         return ChildProcess(pid: pid, executable: executable)
     }
 
     private static func spawnNow(_ path: String, _ argv: [String], _ env: [String], _ fds: [Int32],
-                                 _ dieWithParent: Bool) -> Result<pid_t, any Error> {
+                                 _ dieWithParent: Bool, _ grouping: ProcessGrouping) -> Result<pid_t, any Error> {
         var cArgv = argv.map { strdup($0) } + [nil]
         var cEnv = env.map { strdup($0) } + [nil]
         defer {
@@ -35,14 +37,26 @@ public final class ProcessSpawner: Sendable {
         }
         var pid: pid_t = 0
         let err = fds.withUnsafeBufferPointer { fdBuffer in
-            kiln_spawn(path, &cArgv, &cEnv, fdBuffer.baseAddress, Int32(fds.count),
-                       dieWithParent ? SIGKILL : 0, &pid)
+            kiln_spawn_grouped(path, &cArgv, &cEnv, fdBuffer.baseAddress, Int32(fds.count),
+                               dieWithParent ? SIGKILL : 0, grouping.rawValue, &pid)
         }
         if err != 0 {
             return .failure(SpawnError(executable: path, errno: err))
         }
         return .success(pid)
     }
+}
+
+/// Which process group a child joins.
+public enum ProcessGrouping: Int32, Sendable {
+    /// A group of its own: a terminal's Ctrl-C reaches only Kiln, which tears the child down in order.
+    case newGroup = 0
+    /// Kiln's group: a program attached to Kiln's terminal (an interactive `ssh`), which must be
+    /// in the terminal's foreground group to read from it.
+    case sameGroup = 1
+    /// A session of its own, without a controlling terminal: a background copy of Kiln that
+    /// outlives the terminal it was started from.
+    case newSession = 2
 }
 
 /// A program that could not be started.

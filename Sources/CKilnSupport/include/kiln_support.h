@@ -11,6 +11,15 @@
 int kiln_spawn(const char *path, char *const argv[], char *const envp[],
                const int *fds, int fd_count, int pdeathsig, pid_t *pid);
 
+/// Where `kiln_spawn_grouped`'s child goes: a process group of its own (as `kiln_spawn`), Kiln's
+/// own group (a program attached to Kiln's terminal, which must be in its foreground group), or a
+/// session of its own (a background copy of Kiln that outlives the terminal).
+enum { KILN_SPAWN_NEW_GROUP = 0, KILN_SPAWN_SAME_GROUP = 1, KILN_SPAWN_NEW_SESSION = 2 };
+
+/// `kiln_spawn` with the child's process group chosen by `grouping` (a `KILN_SPAWN_*` value).
+int kiln_spawn_grouped(const char *path, char *const argv[], char *const envp[],
+                       const int *fds, int fd_count, int pdeathsig, int grouping, pid_t *out_pid);
+
 /// Marks the calling process as a child subreaper (PR_SET_CHILD_SUBREAPER). Returns 0 or errno.
 int kiln_set_child_subreaper(void);
 
