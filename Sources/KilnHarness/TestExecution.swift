@@ -136,31 +136,10 @@ extension TestRunner {
         }
     }
 
-    /// `ssh-config` next to a machine's artifacts: `ssh -F <dir>/ssh-config m0` logs in while the
-    /// machine is up, with the host key Kiln verified.
+    /// `ssh-config` next to a machine's artifacts (see ``SSHConfigFile``).
     func writeSSHConfig(for report: MachineReport) {
-        guard let identity = options.sshIdentityFile, let address = report.sshAddress,
-            let colon = address.lastIndex(of: ":")
-        else { return }
-        let host = (report.id.split(separator: "-").last).map(String.init) ?? report.id
-        let directory = URL(fileURLWithPath: report.directory).standardizedFileURL.path
-        var text = """
-            # ssh -F \(directory)/ssh-config \(host)   (valid while the machine runs)
-            Host \(host) \(report.id)
-              HostName \(address[..<colon])
-              Port \(address[address.index(after: colon)...])
-              User \(report.sshUser ?? "core")
-              IdentityFile \(identity)
-              IdentitiesOnly yes
-
-            """
-        if let key = report.hostKey {
-            let knownHosts = "\(directory)/known_hosts"
-            try? "[\(address[..<colon])]:\(address[address.index(after: colon)...]) \(key)\n"
-                .write(toFile: knownHosts, atomically: true, encoding: .utf8)
-            text += "  UserKnownHostsFile \(knownHosts)\n  StrictHostKeyChecking yes\n"
-        }
-        try? text.write(toFile: "\(directory)/ssh-config", atomically: true, encoding: .utf8)
+        guard let identity = options.sshIdentityFile else { return }
+        SSHConfigFile.write(for: report, identityFile: identity)
     }
 
     /// Writes `test.log` (the activity log and the error) and returns it.
