@@ -27,26 +27,33 @@ extension TestRunner {
             let config = try renderer.render(merged, testName: name, addingKey: true)
             let budget = tests.reduce(Self.bucketBootTimeout) { $0 + $1.deadline }
             let (result, task) = await withDeadline(budget) {
-                let machineDirectory = "\(directory)/m0"
-                try ArtifactDirectory.create(machineDirectory)
-                try await self.validate(config, of: name, allowingWarnings: false, in: machineDirectory)
-                activity.begin("booting \(name)-m0 (QEMU start to SSH)")
-                let spec = MachineSpec(id: "\(name)-m0", artifactsDirectory: machineDirectory, config: config,
-                                       memoryMiB: tests.map(self.memoryMiB).max() ?? 1024, vcpus: 1,
-                                       allowOutsideNetwork: tests.contains { $0.metadata.needsInternet },
-                                       onStarted: { [observer] machine in
-                                           machines.add(machine)
-                                           observer?.machineStarted(machine, for: name)
-                                       })
-                try await self.platform.withMachine(spec) { machine in
-                    self.writeSSHConfig(for: machine.bootReport())
-                    activity.begin("checking the health of \(machine.id)")
-                    try await HealthCheck.check(machine)
-                    activity.end()
-                    activity.log("\(machine.id) ready and healthy")
-                    for test in tests {
-                        let report = await self.runMember(test, on: machine)
-                        members.withLock { $0.append(report) }
+                try await self.keepingOnFailure(attempt: 1) { verdict in
+                    let machineDirectory = "\(directory)/m0"
+                    try ArtifactDirectory.create(machineDirectory)
+                    try await self.validate(config, of: name, allowingWarnings: false, in: machineDirectory)
+                    activity.begin("booting \(name)-m0 (QEMU start to SSH)")
+                    let spec = MachineSpec(id: "\(name)-m0", artifactsDirectory: machineDirectory, config: config,
+                                           memoryMiB: tests.map(self.memoryMiB).max() ?? 1024, vcpus: 1,
+                                           allowOutsideNetwork: tests.contains { $0.metadata.needsInternet },
+                                           onStarted: { [observer] machine in
+                                               machines.add(machine)
+                                               observer?.machineStarted(machine, for: name)
+                                           })
+                    try await self.platform.withMachine(spec) { machine in
+                        self.writeSSHConfig(for: machine.bootReport())
+                        activity.begin("checking the health of \(machine.id)")
+                        try await HealthCheck.check(machine)
+                        activity.end()
+                        activity.log("\(machine.id) ready and healthy")
+                        for test in tests {
+                            let report = await self.runMember(test, on: machine)
+                            members.withLock { $0.append(report) }
+                        }
+                        let failed = members.withLock { $0 }.filter { [.fail, .timeout].contains($0.result) }.map(\.name)
+                        if let verdict, !failed.isEmpty {
+                            activity.log("held open for --keep-failed: \(machine.id)")
+                            await verdict.keep([machine], tests: failed, failure: nil)
+                        }
                     }
                 }
             }

@@ -22,8 +22,10 @@ extension TestRunner {
                 try ArtifactDirectory.create(directory)
                 let config = try renderedConfig(test.config, of: test)
                 let (result, task) = await withDeadline(test.deadline) {
-                    try await self.bootAndRun(test, config: config, directory: directory, activity: activity,
-                                              machines: machines, attempt: attempt)
+                    try await self.keepingOnFailure(attempt: attempt) { verdict in
+                        try await self.bootAndRun(test, config: config, directory: directory, activity: activity,
+                                                  machines: machines, attempt: attempt, verdict: verdict)
+                    }
                 }
                 ending = await TestEnding(result, task: task, timeout: test.deadline, activity: activity, runner: self, name: name)
             } catch {
@@ -44,9 +46,10 @@ extension TestRunner {
     }
 
     /// Boots the test's machines (several at once, each with its own address on a private
-    /// network), checks their health, then runs the body with all of them.
+    /// network), checks their health, then runs the body with all of them. With a `verdict`, a
+    /// failure keeps the machines up (see ``keepingOnFailure(attempt:_:)``).
     private func bootAndRun(_ test: RegisteredTest, config: IgnitionConfig, directory: String, activity: Activity,
-                            machines: MachineCollector, attempt: Int) async throws {
+                            machines: MachineCollector, attempt: Int, verdict: ScopeVerdict?) async throws {
         let name = test.metadata.name
         let count = test.metadata.clusterSize
         let network = count > 1 ? try platform.privateNetwork(machines: count, name: name) : nil
@@ -65,7 +68,7 @@ extension TestRunner {
                                      privateNetwork: port, machines: machines))
         }
         activity.begin("booting \(specs.map(\.id).joined(separator: ", ")) (QEMU start to SSH)")
-        let body: @Sendable ([any Machine]) async throws -> Void = { booted in
+        let checked: @Sendable ([any Machine]) async throws -> Void = { booted in
             if !test.metadata.skipsBaseChecks {
                 for machine in booted {
                     activity.begin("checking the health of \(machine.id)")
@@ -81,6 +84,17 @@ extension TestRunner {
                                       checksHealth: !test.metadata.skipsBaseChecks)
             try await test.body(context)
             try context.throwIfSubtestsFailed()
+        }
+        let body: @Sendable ([any Machine]) async throws -> Void = { booted in
+            do {
+                try await checked(booted)
+            } catch {
+                if let verdict {
+                    activity.log("held open for --keep-failed: \(booted.map(\.id).joined(separator: ", "))")
+                    await verdict.keep(booted, tests: [name], failure: error)
+                }
+                throw error
+            }
         }
         let onReady: @Sendable (any Machine) -> Void = { machine in
             let report = machine.bootReport()

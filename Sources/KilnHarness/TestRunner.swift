@@ -39,9 +39,13 @@ public struct RunOptions: Sendable {
     public var knownFailures: [String: String]
     /// The private key file of the run, for the `ssh-config` written next to each machine.
     public var sshIdentityFile: String?
+    /// Where failed tests' machines are held after their verdict (`--keep-failed`); nil stops
+    /// every machine when its test ends.
+    public var keeper: MachineKeeper?
 
     public init(parallel: Int, rerun: Bool = false, memoryOverrideMiB: Int? = nil, consoleChecksWarnOnly: Bool = false,
-                knownFailures: [String: String] = [:], sshIdentityFile: String? = nil) {
+                knownFailures: [String: String] = [:], sshIdentityFile: String? = nil, keeper: MachineKeeper? = nil) {
+        self.keeper = keeper
         self.parallel = max(1, parallel)
         self.rerun = rerun
         self.memoryOverrideMiB = memoryOverrideMiB
