@@ -1,13 +1,15 @@
 import KilnCore
-import KilnPlatform
+public import KilnPlatform
 import Synchronization
 
 /// Boots the machines of a multi-machine test at the same time, each in its own task (so each
 /// stays inside its platform's `withMachine` scope), and runs the test's body once all are up.
 /// A machine that fails to boot cancels the others; the machines outlive the body until it has
 /// ended, so that their journals are saved whatever it did.
-enum ClusterBoot {
-    static func run(specs: [MachineSpec], platform: any Platform,
+public enum ClusterBoot {
+    /// Boots `specs` on `platform` at once, calls `onReady` for each machine as it answers on SSH,
+    /// runs `body` with all of them, then stops them all however `body` ends.
+    public static func run(specs: [MachineSpec], platform: any Platform,
                     onReady: @escaping @Sendable (any Machine) -> Void,
                     body: @escaping @Sendable ([any Machine]) async throws -> Void) async throws {
         let gate = ClusterGate(count: specs.count)

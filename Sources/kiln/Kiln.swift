@@ -10,8 +10,9 @@ struct Kiln: AsyncParsableCommand {
         commandName: "kiln",
         abstract: "An integration-test harness for OS images (QEMU, Ignition, SSH).",
         version: version,
-        subcommands: [RunCommand.self, RunUpgradeCommand.self, RerunCommand.self, ReplayCommand.self, ListCommand.self, ResultsCommand.self, GateCommand.self, PromoteCommand.self, WaiveCommand.self, BuildsCommand.self, RolloutCommand.self,
-                      ConfigCommand.self, GCCommand.self, BenchCommand.self])
+        subcommands: [RunCommand.self, RunUpgradeCommand.self, RerunCommand.self, ReplayCommand.self, SpawnCommand.self, SSHCommand.self,
+                      DestroyCommand.self, ListCommand.self, ResultsCommand.self, GateCommand.self, PromoteCommand.self, WaiveCommand.self,
+                      BuildsCommand.self, RolloutCommand.self, ConfigCommand.self, GCCommand.self, BenchCommand.self])
 
     /// Ignores SIGPIPE (a closed pipe on standard output must not kill Kiln before it has
     /// destroyed its machines and written its report), then parses and runs the command.

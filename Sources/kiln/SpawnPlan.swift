@@ -1,0 +1,110 @@
+import Foundation
+import KilnCore
+import KilnHarness
+import KilnPlatform
+import KilnQEMU
+import KilnSSH
+
+/// What `kiln spawn` boots, all checked before anything is created.
+struct SpawnPlan {
+    var build: LoadedBuild
+    var count: Int
+    var memoryMiB: Int
+    var accelerator: Accelerator
+    /// The session's key: its public half is in `config`.
+    var key: SSHKeyPair
+    /// Every machine's config: the `--config` files merged, Kiln's key, `--kargs`.
+    var config: IgnitionConfig
+
+    /// Distributions whose Ignition applies `kernelArguments` (with `rdcore kargs`, then a reboot).
+    static let kernelArgumentDistros: Set = ["fcos", "rhcos", "scos"]
+}
+
+extension SpawnCommand {
+    /// Checks every input; a bad one ends `kiln spawn` here (exit status 2), with nothing created.
+    func prepare() async throws -> SpawnPlan {
+        do {
+            guard platform == "qemu" else {
+                throw InputError(platform == "libvirt"
+                    ? "kiln spawn boots machines under QEMU only (--platform qemu); libvirt domains are not supported"
+                    : "--platform must be qemu, got '\(platform)'")
+            }
+            guard count >= 1 else { throw InputError("-n/--count must be at least 1, got \(count)") }
+            if let memory, memory < 256 { throw InputError("--memory must be at least 256 (MiB), got \(memory)") }
+            guard let request = AcceleratorRequest(rawValue: accel) else {
+                throw InputError("--accel must be auto, kvm or tcg, got '\(accel)'")
+            }
+            let memoryMiB = memory ?? 1024
+            let needed = count * (memoryMiB + ResourceRequest.qemuOverheadMiB)
+            let available = HostResources.availableMemoryMiB()
+            if needed > available {
+                throw InputError("\(count) machine(s) of \(memoryMiB) MiB need \(needed) MiB with QEMU's overhead; this host can give \(available) MiB")
+            }
+            let configs = try await loadConfigs()
+            let buildPath = build ?? ProcessInfo.processInfo.environment["KILN_BUILD"] ?? ".work/builds"
+            let loaded = try LoadedBuild.load(from: buildPath)
+            let arguments = kernelArguments.flatMap { $0.split(whereSeparator: \.isWhitespace).map(String.init) }
+            if !arguments.isEmpty { try Self.checkKernelArguments(for: loaded) }
+            let key = SSHKeyPair.generateEd25519(comment: "kiln-spawn-\(getpid())")
+            let renderer = MachineConfigRenderer(image: loaded.image, sshPublicKey: key.publicKeyLine, appended: configs)
+            let config = try renderer.render(nil, testName: "kiln spawn", addingKey: true, kernelArguments: arguments)
+            let findings = IgnitionValidator.validate(try JSONDocument(parsing: config.rendered))
+            if findings.containsError || (!allowConfigWarnings && !findings.isEmpty) {
+                let sources = configs.map(\.source).joined(separator: " + ")
+                throw InputError("the merged config (\(sources.isEmpty ? "Kiln's own" : sources)) is not one Ignition accepts cleanly:\n"
+                                 + findings.map { "  \($0)" }.joined(separator: "\n"))
+            }
+            let (accelerator, _) = HostProbe.virtualization().choose(request)
+            return SpawnPlan(build: loaded, count: count, memoryMiB: memoryMiB, accelerator: accelerator, key: key, config: config)
+        } catch let error as InputError {
+            throw RunCommand.fail(error.message, status: 2)
+        } catch let error as ConfigError {
+            throw RunCommand.fail("\(error)", status: 2)
+        } catch let error as BuildMetadataError {
+            throw RunCommand.fail("\(error)", status: 2)
+        } catch let error as JSONSyntaxError {
+            throw RunCommand.fail("the merged config: \(error)", status: 2)
+        }
+    }
+
+    /// The `--config` files: Butane (`.bu`, `.yaml`) translated, Ignition checked, each by
+    /// Kiln's validator and (Ignition files) by `ignition-validate`.
+    private func loadConfigs() async throws -> [(config: IgnitionConfig, source: String)] {
+        var loader = ConfigLoader()
+        if let filesDir {
+            do { loader.filesDirectory = try FilesDirectory(filesDir) } catch { throw InputError("\(error)") }
+        }
+        var loaded: [(config: IgnitionConfig, source: String)] = []
+        for path in configs {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                let bytes = FileManager.default.contents(atPath: path)
+            else {
+                throw InputError("\(path): cannot read the file (--config): \(FileManager.default.fileExists(atPath: path) ? "not a readable file" : "no such file")")
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let format = ConfigFormat.detect(path: path, text: text)
+            let config = try loader.load(text: text, source: path, format: format).accepted(allowWarnings: allowConfigWarnings)
+            if format == .ignition, let rejection = await MachineConfigRenderer.ignitionValidate(path) {
+                throw InputError("\(path): Ignition rejects this config (ignition-validate):\n\(rejection)")
+            }
+            loaded.append((config, path))
+        }
+        return loaded
+    }
+
+    /// `--kargs` reach a machine only through Ignition's `kernelArguments`: Kiln boots a build's
+    /// disk through its firmware and boot loader (no direct kernel boot), so QEMU has no command
+    /// line to add them to. Builds whose Ignition does not apply them are refused here rather
+    /// than booted without them (or, on the reference guest, failing in Ignition's kargs stage).
+    static func checkKernelArguments(for build: LoadedBuild) throws {
+        let metadata = build.metadata
+        guard !SpawnPlan.kernelArgumentDistros.contains(metadata.distro) else { return }
+        throw InputError("""
+            --kargs: \(metadata.name) \(metadata.buildID) boots from its disk through \(build.image.firmware == .uefi ? "UEFI and its boot loader" : "its boot loader") \
+            (Kiln does no direct kernel boot), so extra kernel arguments can only be given to Ignition as kernelArguments.shouldExist, \
+            and this build's Ignition does not apply them (Debian's Ignition has no kargs helper: its ignition-kargs stage fails the boot). \
+            Kernel arguments work with Fedora CoreOS, RHCOS and SCOS builds
+            """)
+    }
+}
