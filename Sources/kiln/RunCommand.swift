@@ -78,6 +78,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Run only part i of n of the selection (i/n, 1-based), for splitting a suite across CI jobs.")
     var shard: String?
 
+    @Flag(help: "Keep the machines of failed tests running after the reports, for `kiln ssh`, until Ctrl-C, SIGTERM or `kiln destroy`.")
+    var keepFailed = false
+
     @Flag(help: "Console and journal checks only warn instead of failing tests.")
     var consoleChecksWarnOnly = false
 
@@ -99,6 +102,7 @@ struct RunCommand: AsyncParsableCommand {
         RunSession.bootstrapLogging(debug ? .debug : verbose ? .info : .warning)
         let logger = Logger(label: "kiln")
         let plan = try await prepare()
+        let keeper = try keeperIfAsked()
         let printer = ProgressPrinter(total: plan.tests.count)
         printer.say("kiln: build \(plan.build.metadata.buildID) (\(plan.build.metadata.name), \(plan.build.metadata.architecture)), image sha256 verified")
         printer.say("kiln: accelerator \(plan.accelerator.rawValue): \(plan.acceleratorReason)")
@@ -129,7 +133,7 @@ struct RunCommand: AsyncParsableCommand {
         let renderer = MachineConfigRenderer(image: plan.build.image, sshPublicKey: key.publicKeyLine, appended: plan.appended)
         let options = RunOptions(parallel: plan.parallel, rerun: rerun, memoryOverrideMiB: memory,
                                  consoleChecksWarnOnly: plan.consoleChecksWarnOnly, knownFailures: plan.knownFailures,
-                                 sshIdentityFile: identityFile)
+                                 sshIdentityFile: identityFile, keeper: keeper)
         // Every run is recorded as it happens, in the work directory's results database.
         let recorder: ResultsRecorder
         do {
@@ -171,6 +175,7 @@ struct RunCommand: AsyncParsableCommand {
             printer.say("kiln: warning: results database: \(error)")
         }
         printer.say(RunSummary(report: report).text + "; reports in \(plan.outputDirectory)/")
+        if let keeper { await holdKeptMachines(keeper, report: report, interrupted: signal != nil) }
         if let signal { throw ExitCode(128 + signal) }
         switch report.result {
         case .pass: return
