@@ -114,7 +114,7 @@ struct SpawnHolder {
         switch mode {
         case .shell:
             let status = try await InteractiveShell.run(entries[0])
-            Self.say("kiln: the shell on \(entries[0].name) ended (\(status)); stopping \(entries.map(\.name).joined(separator: ", "))")
+            Self.say("kiln: the shell on \(entries[0].name) ended (exit status \(status)); stopping \(entries.map(\.name).joined(separator: ", "))")
             return status
         case .wait:
             try? await Task.sleep(for: .seconds(100 * 365 * 86_400))

@@ -58,12 +58,8 @@ extension SpawnCommand {
             return SpawnPlan(build: loaded, count: count, memoryMiB: memoryMiB, accelerator: accelerator, key: key, config: config)
         } catch let error as InputError {
             throw RunCommand.fail(error.message, status: 2)
-        } catch let error as ConfigError {
+        } catch where error is ConfigError || error is BuildMetadataError || error is JSONSyntaxError {
             throw RunCommand.fail("\(error)", status: 2)
-        } catch let error as BuildMetadataError {
-            throw RunCommand.fail("\(error)", status: 2)
-        } catch let error as JSONSyntaxError {
-            throw RunCommand.fail("the merged config: \(error)", status: 2)
         }
     }
 
