@@ -21,13 +21,16 @@ extension TestRunner {
             do {
                 try ArtifactDirectory.create(directory)
                 let config = try renderedConfig(test.config, of: test)
-                let (result, task) = await withDeadline(test.deadline) {
+                // A test written for a shared machine that runs alone boots its own: its deadline,
+                // which counts from an up machine, gets a bucket's boot time on top.
+                let deadline = test.metadata.exclusive ? test.deadline : test.deadline + Self.bucketBootTimeout
+                let (result, task) = await withDeadline(deadline) {
                     try await self.keepingOnFailure(attempt: attempt) { verdict in
                         try await self.bootAndRun(test, config: config, directory: directory, activity: activity,
                                                   machines: machines, attempt: attempt, verdict: verdict)
                     }
                 }
-                ending = await TestEnding(result, task: task, timeout: test.deadline, activity: activity, runner: self, name: name)
+                ending = await TestEnding(result, task: task, timeout: deadline, activity: activity, runner: self, name: name)
             } catch {
                 ending = TestEnding(outcome: .fail, error: "\(error)")
             }

@@ -47,6 +47,7 @@ extension RunCommand {
         line.option("multiply", multiply == 1 ? nil : String(multiply))
         line.option("shard", shard)
         line.flag("console-checks-warn-only", consoleChecksWarnOnly)
+        line.flag("keep-failed", keepFailed)
         line.flag("verbose", verbose)
         line.flag("debug", debug)
         line.option("expect-image-sha256", expectImageSHA256)

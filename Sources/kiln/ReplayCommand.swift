@@ -29,6 +29,9 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(help: "Accelerator: auto (KVM only where it really runs guests), kvm or tcg.")
     var accel: String = "auto"
 
+    @Flag(help: "Keep the machine up if the test fails again, for kiln ssh, until Ctrl-C or kiln destroy (kiln run --keep-failed).")
+    var keep = false
+
     @Flag(name: .shortAndLong, help: "Log machine lifecycle events to standard error.")
     var verbose = false
 
@@ -67,6 +70,7 @@ struct ReplayCommand: AsyncParsableCommand {
         if let stream = manifest.stream { arguments += ["--stream", stream] }
         if manifest.consoleChecksWarnOnly { arguments.append("--console-checks-warn-only") }
         if verbose { arguments.append("--verbose") }
+        if keep { arguments.append("--keep-failed") }
         for appended in manifest.appendedConfigs {
             arguments += ["--append-ignition", "\(unpacked.directory)/\(appended.file)"]
         }
@@ -77,14 +81,14 @@ struct ReplayCommand: AsyncParsableCommand {
         return arguments + [Glob.escaped(manifest.test.name)]
     }
 
-    /// The bundle's build on this machine: --build, else the store's build of that version.
+    /// The bundle's build on this machine: --build, else the build of that version in the work
+    /// directory's store, else in `$KILN_BUILD` or `.work/builds` (where `kiln run` looks).
     private func buildPath(for build: BuildReference) throws -> String {
         if let path = self.build { return try LoadedBuild.locate(path) }
-        do {
-            return try BuildStore(workdir: workdir.path).details(version: build.id, architecture: build.architecture, verify: false).metaPath
-        } catch {
-            throw ReplayError("this machine has no build \(build.id) (\(build.architecture)) in \(workdir.path)/builds (\(error)); import the build with `kiln builds import DIR`, or name it with --build")
-        }
+        let runDefault = ProcessInfo.processInfo.environment["KILN_BUILD"] ?? ".work/builds"
+        let candidates = ["\(workdir.path)/builds", runDefault].map { "\($0)/\(build.id)/\(build.architecture)/meta.json" }
+        if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) { return found }
+        throw ReplayError("this machine has no build \(build.id) (\(build.architecture)): looked for \(candidates.joined(separator: " and ")); import the build with `kiln builds import DIR`, or name it with --build")
     }
 
     private func say(_ manifest: ReplayManifest, output: String) {

@@ -11,7 +11,7 @@ struct CommandLineWordsTests {
                      "--connect", "qemu:///system,capacity=2", "--accel", "tcg", "--tag", "a", "--tag", "!b", "--stream", "testing",
                      "--append-ignition", "/a.ign", "--append-butane", "/b.bu", "--files-dir", "/f", "--allow-config-warnings",
                      "--memory", "2048", "--denylist", "/d.yaml", "--rerun", "--multiply", "2", "--shard", "1/2",
-                     "--console-checks-warn-only", "--verbose", "--debug", "--expect-image-sha256", "ab", "--ignore-config-repository",
+                     "--console-checks-warn-only", "--keep-failed", "--verbose", "--debug", "--expect-image-sha256", "ab", "--ignore-config-repository",
                      "--workdir", "/w", "--", "-odd-name", "basic.*"]
         let command = try RunCommand.parse(given)
         let again = try RunCommand.parse(command.arguments)
@@ -19,7 +19,7 @@ struct CommandLineWordsTests {
         #expect(again.patterns == ["-odd-name", "basic.*"])
         #expect(again.externalDirectories == ["x=/tests"] && again.connect == ["qemu:///system,capacity=2"])
         #expect(again.tags == ["a", "!b"] && again.memory == 2048 && again.multiply == 2 && again.shard == "1/2")
-        #expect(again.rerun && again.debug && again.allowConfigWarnings && again.ignoreConfigRepository && again.consoleChecksWarnOnly)
+        #expect(again.rerun && again.keepFailed && again.debug && again.allowConfigWarnings && again.ignoreConfigRepository && again.consoleChecksWarnOnly)
         #expect(again.workdir.workdir == "/w" && again.expectImageSHA256 == "ab" && again.filesDir == "/f")
         // Every option given appears in what is recorded (by its long name).
         let recorded = Set(command.arguments.filter { $0.hasPrefix("--") })

@@ -97,6 +97,6 @@ struct RerunReplayCLITests {
         try await expectRefused(["replay", "\(root)/junk.tar"] + work, saying: "\(root)/junk.tar: not a replay bundle")
         try await expectRefused(["replay", "\(root)/other.tar"] + work, saying: "\(meta): build 12.1 has image sha256 \(Self.sha256), not 2222")
         try await expectRefused(["replay", "\(root)/other.tar", "--workdir", "\(root)/empty", "--output-dir", output],
-                                saying: "this machine has no build 12.1 (x86_64) in \(root)/empty/builds")
+                                saying: "this machine has no build 12.1 (x86_64): looked for \(root)/empty/builds/12.1/x86_64/meta.json")
     }
 }

@@ -76,11 +76,32 @@ extension IntegrationTests {
             }
             let bundle = "\(scratch.path)/replay.tar"
             try FileManager.default.copyItem(atPath: "\(out)/ext.config.selftest.fails/replay.tar", toPath: bundle)
-            let (replayed, replayOutput) = try await KilnInvocation.run(
-                ["replay", bundle, "--output-dir", "\(scratch.path)/replay"], in: scratch.path)
+            // With --keep (kiln run --keep-failed), the machine of the failure stays up for kiln ssh
+            // until Ctrl-C; the report is written first and the status is still the run's.
+            let workdir = "\(scratch.path)/work", replayOut = "\(scratch.path)/replay"
+            let replayDirectory = "\(scratch.path)/replaying"
+            try FileManager.default.createDirectory(atPath: replayDirectory, withIntermediateDirectories: false)
+            let replay = try await KilnInvocation.start(
+                ["replay", bundle, "--keep", "--build", ReferenceBuild.path, "--workdir", workdir, "--output-dir", replayOut], in: replayDirectory)
+            let kept = try await replay.waitForOutput(containing: "machine(s) kept for debugging", timeout: .seconds(420))
+            #expect(kept.contains("--- FAIL: ext.config.selftest.fails"), "\(kept)")
+            #expect(kept.contains("kiln: ext.config.selftest.fails-m0 kept: ext.config.selftest.fails failed on it"), "\(kept)")
+            #expect(FileManager.default.fileExists(atPath: "\(replayOut)/report.json"), "the report was not written before keeping")
+            #expect(!HostProcesses.qemu(replayOut).isEmpty, "the failed test's machine was not kept")
+            let (ssh, said) = try await KilnInvocation.run(
+                ["ssh", "ext.config.selftest.fails-m0", "--workdir", workdir, "--", "cat", "/etc/os-release"], in: scratch.path)
+            #expect(ssh == .exited(0) && said.contains("ID=debian"), "\(said)")
+            replay.process.send(SIGINT)
+            let replayed = await replay.process.waitForExit()
+            let replayOutput = replay.output
             #expect(replayed == .exited(1), "kiln said:\n\(replayOutput)")
+            #expect(replayOutput.contains("kiln: stopping the kept machines"), "\(replayOutput)")
             #expect(replayOutput.contains("replay of ext.config.selftest.fails: FAIL here, FAIL in the bundle's run (the same)"), "\(replayOutput)")
             #expect(replayOutput.contains("the script exited with status 3"), "\(replayOutput)")
+            #expect(await HostProcesses.waitUntilNoQEMU(replayOut, timeout: .seconds(10)), "QEMU left running")
+            #expect(!FileManager.default.fileExists(atPath: "\(replayOut)/id_ed25519"))
+            let registry = (try? FileManager.default.contentsOfDirectory(atPath: "\(workdir)/machines")) ?? []
+            #expect(registry.isEmpty, "registry entries left: \(registry)")
             let (rerun, rerunOutput) = try await KilnInvocation.run(
                 ["rerun", out, "ext.config.selftest.reboot-refused", "--output-dir", "\(scratch.path)/rerun"], in: scratch.path)
             #expect(rerun == .exited(1), "kiln said:\n\(rerunOutput)")

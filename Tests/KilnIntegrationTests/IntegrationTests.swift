@@ -41,6 +41,16 @@ struct KilnInvocation {
     }
 
     var output: String { (try? String(contentsOfFile: outputFile, encoding: .utf8)) ?? "" }
+
+    /// Waits until the output contains `text` (or the process ends, or `timeout` passes) and
+    /// returns the output.
+    func waitForOutput(containing text: String, timeout: Duration) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline && process.exitStatus == nil && !output.contains(text) {
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        return output
+    }
 }
 
 /// A fresh directory under /tmp, removed by `remove()`.

@@ -6,18 +6,9 @@ import KilnTesting
 import Testing
 
 extension IntegrationTests {
-    /// `kiln spawn`, `kiln ssh`, `kiln destroy` and `kiln run --keep-failed` as a user runs
-    /// them: two boots in all.
+    /// `kiln spawn`, `kiln ssh` and `kiln destroy` as a user runs them, in one boot. (`kiln run
+    /// --keep-failed` is tested through `kiln replay --keep`, in ExternalTestRuns.)
     @Suite struct Spawn {
-        /// Waits until `invocation`'s output contains `text` (or it ends); returns the output.
-        func waitForOutput(_ invocation: KilnInvocation, containing text: String, timeout: Duration) async throws -> String {
-            let deadline = ContinuousClock.now + timeout
-            while ContinuousClock.now < deadline && invocation.process.exitStatus == nil && !invocation.output.contains(text) {
-                try await Task.sleep(for: .milliseconds(250))
-            }
-            return invocation.output
-        }
-
         /// Runs `kiln arguments...` under script(1), on a pseudo-terminal, with `text` typed into
         /// it; returns its status and what the terminal showed.
         func typing(_ text: String, into arguments: [String], in directory: String) async throws -> (ProcessExitStatus, String) {
@@ -81,43 +72,6 @@ extension IntegrationTests {
             #expect(!record.owner.isRunning, "the background kiln still runs")
             let (gone, goneSaid) = try await KilnInvocation.run(["ssh", "spawn-1-m0", "--workdir", workdir, "--", "true"], in: scratch.path)
             #expect(gone == .exited(2), "\(goneSaid)")
-        }
-
-        /// `kiln run --keep-failed` on a test that fails on purpose: the report is written, the
-        /// machine stays up for `kiln ssh` until Ctrl-C, and the run's status is still 1.
-        @Test(.timeLimit(.minutes(8)))
-        func keepFailedKeepsTheMachineUntilInterrupted() async throws {
-            let scratch = try ScratchDirectory()
-            defer { scratch.remove() }
-            let workdir = "\(scratch.path)/work"
-            let out = "\(scratch.path)/run"
-            let run = try await KilnInvocation.start(
-                ["run", "--keep-failed", "--tag", "kiln-selftest", "selftest.failed-unit", "--build", ReferenceBuild.path,
-                 "--output-dir", out, "--workdir", workdir], in: scratch.path)
-            let output = try await waitForOutput(run, containing: "machine(s) kept for debugging", timeout: .seconds(400))
-            #expect(output.contains("--- FAIL: selftest.failed-unit"), "\(output)")
-            #expect(output.contains("kiln: selftest.failed-unit-m0 kept: selftest.failed-unit failed on it"), "\(output)")
-            #expect(output.contains("ssh -F \(out)/selftest.failed-unit/m0/ssh-config m0"), "\(output)")
-            #expect(FileManager.default.fileExists(atPath: "\(out)/report.json"), "the report was not written before keeping")
-            #expect(!HostProcesses.qemu(out).isEmpty, "the failed test's machine was not kept")
-
-            // (In a directory of its own: KilnInvocation's output file there is not the run's.)
-            let sshDirectory = "\(scratch.path)/ssh"
-            try FileManager.default.createDirectory(atPath: sshDirectory, withIntermediateDirectories: false)
-            let (ssh, said) = try await KilnInvocation.run(
-                ["ssh", "selftest.failed-unit-m0", "--workdir", workdir, "--", "systemctl", "is-failed", "kiln-fails.service"],
-                in: sshDirectory)
-            #expect(ssh == .exited(0), "\(said)")
-            #expect(said.contains("failed"), "\(said)")
-
-            run.process.send(SIGINT)
-            let status = await run.process.waitForExit()
-            #expect(status == .exited(1), "kiln said:\n\(run.output)")
-            #expect(run.output.contains("kiln: stopping the kept machines"), "\(run.output)")
-            #expect(await HostProcesses.waitUntilNoQEMU(out, timeout: .seconds(10)), "QEMU left running")
-            #expect(!FileManager.default.fileExists(atPath: "\(out)/id_ed25519"))
-            let registry = (try? FileManager.default.contentsOfDirectory(atPath: "\(workdir)/machines")) ?? []
-            #expect(registry.isEmpty, "registry entries left: \(registry)")
         }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-public import KilnCore
-public import KilnPlatform
+import KilnCore
+import KilnPlatform
 
 /// The test of one ``UpgradePath``: a machine of the old build, every upgrade test's `before`
 /// phase, the update, Kiln's invariants (``UpgradeInvariants``, and a clean journal in the new
