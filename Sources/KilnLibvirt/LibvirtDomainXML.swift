@@ -80,7 +80,7 @@ public struct LibvirtDomainXML: Sendable, Equatable {
             "  </metadata>",
             "  <memory unit='MiB'>\(memoryMiB)</memory>",
             "  <vcpu>\(vcpus)</vcpu>",
-            kvm ? "  <cpu mode='host-passthrough'/>" : "  <cpu mode='maximum'/>",
+        ] + Self.cpu(kvm: kvm) + [
             "  <os>",
             "    <type arch='x86_64' machine='q35'>hvm</type>",
         ]
@@ -160,5 +160,13 @@ public struct LibvirtDomainXML: Sendable, Equatable {
         }
         lines += ["  </qemu:commandline>", "</domain>"]
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The host's CPU under KVM; under TCG ``EmulatedCPU`` (not `maximum`, whose mitigations TCG
+    /// pays for on every system call).
+    static func cpu(kvm: Bool) -> [String] {
+        guard !kvm else { return ["  <cpu mode='host-passthrough'/>"] }
+        return ["  <cpu mode='custom' match='exact' check='none'>", "    <model fallback='forbid'>\(EmulatedCPU.model)</model>"]
+            + EmulatedCPU.features.map { "    <feature policy='require' name='\($0)'/>" } + ["  </cpu>"]
     }
 }

@@ -73,7 +73,7 @@ public struct QEMUCommandLine: Sendable, Equatable {
         var args: [String] = ["-name", "\(name),debug-threads=on"]
         switch accelerator {
         case .kvm: args += ["-machine", "q35,accel=kvm", "-cpu", "host"]
-        case .tcg: args += ["-machine", "q35,accel=tcg", "-cpu", "max"]
+        case .tcg: args += ["-machine", "q35,accel=tcg", "-cpu", EmulatedCPU.qemuArgument]
         }
         args += ["-m", "\(memoryMiB)", "-smp", "\(vcpus)", "-nodefaults", "-display", "none"]
         args += ["-add-fd", "fd=\(Descriptor.overlay),set=1"]
