@@ -22,7 +22,7 @@ struct SpawnCommand: AsyncParsableCommand {
     @Option(help: "The build: a meta.json, its directory, a builds/ directory (newest build) or a cosa work dir. Default: $KILN_BUILD, else .work/builds.")
     var build: String?
 
-    @Option(name: .customLong("config"), help: "An Ignition (.ign) or Butane (.bu) config merged into every machine's config. Repeatable.")
+    @Option(name: .customLong("config"), help: "An Ignition (.ign) or Butane (.bu) config merged into every machine's config, or a failed test's replay.tar (the config its machine booted with). Repeatable.")
     var configs: [String] = []
 
     @Option(name: [.customShort("n"), .customLong("count")], help: "How many machines to boot.")

@@ -58,7 +58,7 @@ extension SpawnCommand {
             return SpawnPlan(build: loaded, count: count, memoryMiB: memoryMiB, accelerator: accelerator, key: key, config: config)
         } catch let error as InputError {
             throw RunCommand.fail(error.message, status: 2)
-        } catch where error is ConfigError || error is BuildMetadataError || error is JSONSyntaxError {
+        } catch where error is ConfigError || error is BuildMetadataError || error is JSONSyntaxError || error is ReplayError {
             throw RunCommand.fail("\(error)", status: 2)
         }
     }
@@ -72,6 +72,10 @@ extension SpawnCommand {
         }
         var loaded: [(config: IgnitionConfig, source: String)] = []
         for path in configs {
+            if path.hasSuffix(".tar") {
+                loaded.append(try await Self.replayedConfig(path, allowWarnings: allowConfigWarnings))
+                continue
+            }
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
                 let bytes = FileManager.default.contents(atPath: path)
@@ -87,6 +91,20 @@ extension SpawnCommand {
             loaded.append((config, path))
         }
         return loaded
+    }
+
+    /// A failed test's `replay.tar` as a config: the one its first machine booted with (the
+    /// test's own config, the run's appended ones and Kiln's additions, rendered), so that a
+    /// developer gets that machine to work on.
+    static func replayedConfig(_ path: String, allowWarnings: Bool) async throws -> (config: IgnitionConfig, source: String) {
+        let unpacked = try await ReplayBundleReader.unpack(path)
+        defer { unpacked.remove() }
+        guard let machine = unpacked.manifest.machines.first, machine.files.contains("config.ign"),
+            let bytes = FileManager.default.contents(atPath: "\(unpacked.directory)/\(machine.directory)/config.ign")
+        else { throw InputError("\(path): the bundle of \(unpacked.manifest.test.name) holds no machine config") }
+        let source = "\(path) (\(machine.id)'s config.ign)"
+        let config = try ConfigLoader().load(text: String(decoding: bytes, as: UTF8.self), source: source, format: .ignition)
+        return (try config.accepted(allowWarnings: allowWarnings), source)
     }
 
     /// `--kargs` reach a machine only through Ignition's `kernelArguments`: Kiln boots a build's

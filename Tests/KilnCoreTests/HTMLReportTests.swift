@@ -120,14 +120,14 @@ struct HTMLReportTests {
     }
 
     @Test(.enabled(if: HeadlessChromium.isInstalled, "chromium is not installed (harness/setup installs it)"))
-    func headlessChromiumRendersIt() throws {
+    func headlessChromiumRendersIt() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-html-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let page = directory.appendingPathComponent("report.html").path
         try Data(Self.sample.utf8).write(to: URL(fileURLWithPath: page))
 
-        let dom = try HeadlessChromium.run(["--dump-dom"], page: page)
+        let dom = try await HeadlessChromium.run(["--dump-dom"], page: page)
         #expect(dom.status == 0, "\(dom.errors)")
         #expect(dom.leftovers.isEmpty)
         for outcome in TestOutcome.allCases {
@@ -139,7 +139,7 @@ struct HTMLReportTests {
         #expect(dom.output.contains("<tr class=\"o-warn\" id=\"test-6\">"))  // the last row, parsed whole
 
         let screenshot = directory.appendingPathComponent("report.png").path
-        let shot = try HeadlessChromium.run(["--screenshot=\(screenshot)", "--window-size=1400,1000"], page: page)
+        let shot = try await HeadlessChromium.run(["--screenshot=\(screenshot)", "--window-size=1400,1000"], page: page)
         #expect(shot.status == 0, "\(shot.errors)")
         #expect(shot.leftovers.isEmpty)
         let png = try Data(contentsOf: URL(fileURLWithPath: screenshot))

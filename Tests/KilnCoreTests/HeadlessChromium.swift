@@ -27,8 +27,18 @@ enum HeadlessChromium {
         var leftovers: [String]
     }
 
-    /// Runs Chromium with `arguments` on the file `page`, for at most `seconds` seconds.
-    static func run(_ arguments: [String], page: String, seconds: Int = 120) throws -> Result {
+    /// Runs Chromium with `arguments` on the file `page`, for at most `seconds` seconds, on a
+    /// thread of its own: waiting for it (and for its helpers to go) blocks, and a blocked
+    /// thread of Swift's cooperative pool (two, on two cores) stalls every other test's tasks.
+    static func run(_ arguments: [String], page: String, seconds: Int = 120) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Swift.Result<HeadlessChromium.Result, any Error> { try runBlocking(arguments, page: page, seconds: seconds) })
+            }.start()
+        }
+    }
+
+    private static func runBlocking(_ arguments: [String], page: String, seconds: Int) throws -> Result {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-chromium-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
