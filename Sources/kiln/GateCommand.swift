@@ -16,6 +16,12 @@ struct GateCommand: AsyncParsableCommand {
 
     @OptionGroup var inputs: GateInputs
 
+    @Option(help: "The gate policy (YAML), e.g. a changed one to try with --dry-run. Default: <workdir>/gate-policy.yaml, which kiln promote always uses.")
+    var policy: String?
+
+    @Option(help: "Decide as of this instant (ISO 8601, or YYYY-MM-DD at 00:00 UTC): results, entries and waivers recorded later are not seen, soak time is counted to it. Default: now. kiln promote always decides as of now.")
+    var at: Timestamp?
+
     @Flag(help: "Print the decision as JSON.")
     var json = false
 
@@ -23,7 +29,7 @@ struct GateCommand: AsyncParsableCommand {
     var dryRun = false
 
     func run() async throws {
-        let (decision, database, digest) = try inputs.decide()
+        let (decision, database, digest) = try inputs.decide(policyPath: policy, at: at?.date ?? Date())
         print(json ? decision.json.serialized(pretty: true) : decision.text, terminator: json ? "\n" : "")
         if !dryRun {
             _ = try exitingOnError { try database.recordDecision(decision, policySHA256: digest) }

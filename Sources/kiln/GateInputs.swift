@@ -6,8 +6,10 @@ import KilnCore
 import KilnHarness
 import KilnResults
 
-/// What `kiln gate` and `kiln promote` decide from: the build, the target stream, the policy,
-/// the instant, the tests that exist, and the work directory's results database.
+/// What `kiln gate` and `kiln promote` decide from: the build, the target stream, the tests
+/// that exist, and the work directory's results database. The policy and the instant are
+/// `kiln gate`'s to change (`GateWhatIf`); `kiln promote` always decides with the work
+/// directory's policy, as of now, so that neither can be used to skip the gate.
 struct GateInputs: ParsableArguments {
     @Option(help: "The candidate build's version (a build in the work directory's store).")
     var build: String
@@ -15,25 +17,21 @@ struct GateInputs: ParsableArguments {
     @Option(name: .customLong("to"), help: "The stream the build would enter (testing, stable, ...).")
     var stream: String
 
-    @Option(help: "The gate policy (YAML). Default: <workdir>/gate-policy.yaml.")
-    var policy: String?
-
-    @Option(help: "Decide as of this instant (ISO 8601, or YYYY-MM-DD at 00:00 UTC): results, entries and waivers recorded later are not seen, soak time is counted to it. Default: now.")
-    var at: Timestamp?
-
     @Option(name: [.customShort("E"), .customLong("exttest")],
             help: "External test directories whose tests a required glob or tag may name, besides the built-in tests and the build's own ([NAME=]DIR). Repeatable.")
     var externalDirectories: [String] = []
 
     @OptionGroup var workdir: WorkdirOptions
 
-    var instant: Date { at?.date ?? Date() }
-    var policyPath: String { policy ?? "\(workdir.path)/gate-policy.yaml" }
+    /// The work directory's policy, which `kiln promote` always uses.
+    var workdirPolicyPath: String { "\(workdir.path)/gate-policy.yaml" }
 
-    /// The decision, with the database and the policy's digest (for recording it).
+    /// The decision as of `instant` under the policy at `policyPath` (default: the work
+    /// directory's), with the database and the policy's digest (for recording it).
     /// - Throws: `ExitCode(2)` after saying what is wrong with the input.
-    func decide() throws -> (decision: GateDecision, database: ResultsDatabase, policySHA256: String) {
-        try exitingOnError {
+    func decide(policyPath: String? = nil, at instant: Date) throws -> (decision: GateDecision, database: ResultsDatabase, policySHA256: String) {
+        let policyPath = policyPath ?? workdirPolicyPath
+        return try exitingOnError {
             guard let text = FileManager.default.contents(atPath: policyPath) else {
                 throw GateInputError("\(policyPath): no gate policy there (fixtures/gate/policy.yaml is an example; --policy names another)")
             }

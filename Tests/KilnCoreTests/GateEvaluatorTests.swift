@@ -145,6 +145,19 @@ struct GateEvaluatorTests {
         ])
     }
 
+    @Test func aRollbackFromTheCurrentReleaseIsNotTheCandidatesUpgrade() throws {
+        // A broken candidate applied to the current release passes its rollback test when the
+        // machine comes back on the old build; that must not count as the candidate's upgrade,
+        // even with a result recorded before rollbacks stopped carrying the `upgrade` tag.
+        var history = Seed.history
+        var rollback = Seed.result(33, Seed.late, "upgrade.rollback.from-\(Seed.baseline)", .pass, Seed.date(7, 7, 7),
+                                   upgradeFrom: Seed.baseline)
+        rollback.tags = [GatePolicy.upgradeTag, GatePolicy.rollbackTag]
+        history.results.append(rollback)
+        let upgrade = try test(try decide(Seed.late, at: Seed.date(7, 25), history: history), Seed.baseline, kind: .upgradeFromCurrent)
+        #expect(upgrade.status == .missing && !upgrade.isSatisfied, "\(upgrade.evidence.map(\.text))")
+    }
+
     @Test func aSkippedRequiredTestBlocksAndAWarningPasses() throws {
         #expect(try test(try decide(Seed.late, at: Seed.date(7, 25)), "basic.tls").status == .skipped)
         let warned = try test(try decide(Seed.promotable, at: Seed.date(7, 5, 12)), "basic.tls")

@@ -36,27 +36,36 @@ extension IntegrationTests {
             #expect(emptyStatus == .exited(2) && empty.contains("no results database"), "\(empty)")
 
             // The rollback first (V1 updated to the broken V3): it runs beside everything below.
-            func start(_ name: String, _ arguments: [String]) async throws -> (invocation: KilnInvocation, output: String) {
+            func start(_ name: String, _ command: String, _ arguments: [String]) async throws -> (invocation: KilnInvocation, output: String) {
                 let directory = "\(scratch.path)/\(name)"
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-                return (try await KilnInvocation.start(["run-upgrade"] + arguments + ["--workdir", workdir, "--output-dir", "\(directory)/out"],
+                return (try await KilnInvocation.start([command] + arguments + ["--workdir", workdir, "--output-dir", "\(directory)/out"],
                                                        in: directory), "\(directory)/out")
             }
-            let rollbackRun = try await start("rollback", ["--build", v3, "--from", v1])
-            // Its run is in the results database once it started.
-            let database = ContinuousClock.now + .seconds(60)
-            while !FileManager.default.fileExists(atPath: "\(workdir)/kiln.sqlite"), ContinuousClock.now < database {
-                try await Task.sleep(for: .milliseconds(200))
+            let rollbackRun = try await start("rollback", "run-upgrade", ["--build", v3, "--from", v1])
+            // The suite on each build (the basic checks: one shared machine), recorded for the gate.
+            func suite(_ version: String) async throws {
+                let run = try await start("suite-\(version)", "run", ["--build", "\(workdir)/builds/\(version)", "--stream", "testing",
+                                                                    "--parallel", "1", "basic.*"])
+                let status = await run.invocation.process.waitForExit()
+                try #require(status == .exited(0), "kiln run on \(version) said:\n\(run.invocation.output)")
+                #expect(try Self.report(run.output).tests.filter { $0.name.hasPrefix("basic.") }.count == 12)
             }
-            // V1 released under a policy that asked for nothing; then the policy asks for upgrades.
+            try await suite(v1)
+            // V1 enters testing (its first stream) once its basic checks passed.
+            try Self.policy.write(toFile: "\(workdir)/gate-policy.yaml", atomically: true, encoding: .utf8)
             let (released, releasedOutput) = try await kiln(["promote", "--build", v1, "--to", "testing", "--workdir", workdir], scratch)
             try #require(released == .exited(0), "\(releasedOutput)")
-            try Self.policy.write(toFile: "\(workdir)/gate-policy.yaml", atomically: true, encoding: .utf8)
+            #expect(releasedOutput.range(of: #"ok +passed +test-result basic\.ssh on x86_64/qemu: PASS in run \d"#,
+                                         options: .regularExpression) != nil, "\(releasedOutput)")
+            // V2 passes the same checks, yet the gate wants its upgrade from testing's release, V1.
+            try await suite(v2)
             let (blockedStatus, blocked) = try await kiln(["gate", "--build", v2, "--to", "testing", "--workdir", workdir], scratch)
-            #expect(blockedStatus == .exited(1) && blocked.contains("upgrade-from-current \(v1)"), "\(blocked)")
+            #expect(blockedStatus == .exited(1) && blocked.contains("upgrade-from-current \(v1)")
+                    && blocked.contains("BLOCKED, 1 of 14 requirements unsatisfied"), "\(blocked)")
 
             // The matrix, from the testing stream's release index: V1 is N-1 and the oldest.
-            let matrixRun = try await start("matrix", ["--build", v2, "--matrix", "--stream", "testing"])
+            let matrixRun = try await start("matrix", "run-upgrade", ["--build", v2, "--matrix", "--stream", "testing"])
             for (name, run) in [("matrix", matrixRun), ("rollback", rollbackRun)] {
                 let status = await run.invocation.process.waitForExit()
                 #expect(status == .exited(0), "kiln run-upgrade (\(name)) said:\n\(run.invocation.output)")
@@ -78,23 +87,34 @@ extension IntegrationTests {
             }
             #expect(HostProcesses.qemu(scratch.path).isEmpty, "QEMU left running")
 
-            // Recorded with the build the machine came from; the gate now lets V2 into testing.
+            // Recorded with the build the machine came from; the rollback says nothing for V3.
             let (resultsStatus, results) = try await kiln(["results", "--build", v2, "--json", "--workdir", workdir], scratch)
             #expect(resultsStatus == .exited(0) && results.contains("\"upgradeFrom\": \"\(v1)\""), "\(results)")
+            let (brokenStatus, broken) = try await kiln(["gate", "--build", v3, "--to", "testing", "--dry-run", "--workdir", workdir], scratch)
+            #expect(brokenStatus == .exited(1) && broken.range(of: #"BLOCKED +missing +upgrade-from-current \#(v1) "#,
+                                                                options: .regularExpression) != nil, "\(broken)")
+            // The gate now lets V2 into testing.
             let (promoted, promotedOutput) = try await kiln(["promote", "--build", v2, "--to", "testing", "--workdir", workdir], scratch)
             #expect(promoted == .exited(0) && promotedOutput.contains("kiln promote: \(v2) entered testing"), "\(promotedOutput)")
-            // Into stable: too young now (an hour's soak), promotable two hours later.
+            let enteredTesting = Date()
+            // Into stable: too young now (a minute's soak); gate --at sees it promotable later, and
+            // promote (which always decides as of now, and has no --at) waits for the soak.
             let (youngStatus, young) = try await kiln(["gate", "--build", v2, "--to", "stable", "--workdir", workdir], scratch)
             #expect(youngStatus == .exited(1) && young.contains("too-young"), "\(young)")
+            let (earlyStatus, early) = try await kiln(["promote", "--build", v2, "--to", "stable", "--workdir", workdir], scratch)
+            #expect(earlyStatus == .exited(1) && early.contains("nothing was written"), "\(early)")
+            #expect(!FileManager.default.fileExists(atPath: "\(workdir)/streams/stable.json"))
             let later = ISO8601DateFormatter().string(from: Date().addingTimeInterval(2 * 3600))
             let (dryStatus, dry) = try await kiln(["gate", "--build", v2, "--to", "stable", "--at", later, "--json",
                                                    "--dry-run", "--workdir", workdir], scratch)
             #expect(dryStatus == .exited(0), "\(dry)")
             let decision = try JSONDocument(parsing: dry)
             #expect(decision.value["promotable"] == JSONValue.bool(true), "\(dry)")
-            let (stableStatus, stable) = try await kiln(["promote", "--build", v2, "--to", "stable", "--at", later,
-                                                         "--rollout-hours", "48", "--workdir", workdir], scratch)
-            #expect(stableStatus == .exited(0), "\(stable)")
+            let soaked = enteredTesting.addingTimeInterval(62).timeIntervalSinceNow
+            if soaked > 0 { try await Task.sleep(for: .seconds(soaked)) }
+            let (stableStatus, stable) = try await kiln(["promote", "--build", v2, "--to", "stable", "--rollout-hours", "48",
+                                                         "--workdir", workdir], scratch)
+            #expect(stableStatus == .exited(0) && stable.contains("kiln promote: \(v2) entered stable from testing"), "\(stable)")
 
             // The published files, in Fedora CoreOS's formats (volatile values normalized).
             let image = try LoadedBuild.load(from: "\(workdir)/builds/\(v2)")
@@ -115,11 +135,12 @@ extension IntegrationTests {
                 from: [none]
                 upgrade-from-current: true
                 required:
-                  - tag: upgrade
+                  - tests: "basic.*"
               stable:
                 from: [testing]
-                soak: 1h
+                soak: 1m
                 required:
+                  - tests: "basic.*"
                   - tag: upgrade
 
             """

@@ -53,7 +53,7 @@ struct GateEvaluation {
                     continue
                 }
                 let upgrades = Self.newestPerTest((candidateResults[arch] ?? []).filter {
-                    $0.platform == platform && $0.tags.contains(GatePolicy.upgradeTag)
+                    $0.platform == platform && $0.tags.contains(GatePolicy.upgradeTag) && !$0.tags.contains(GatePolicy.rollbackTag)
                 })
                 let fromCurrent = upgrades.filter { $0.upgradeFrom == baseline }
                 var requirement = GateRequirement(kind: .upgradeFromCurrent, subject: baseline, arch: arch,

@@ -51,6 +51,10 @@ public struct GatePolicy: Sendable, Equatable {
     public static let noStream = "none"
     /// The tag of upgrade tests, which `upgrade-from-current` looks for.
     public static let upgradeTag = "upgrade"
+    /// The tag of rollback tests: a deliberately broken candidate applied to a machine, which
+    /// passes when the machine comes back on its old build. It says nothing for the candidate,
+    /// so `upgrade-from-current` never counts it, even if it also carries `upgrade`.
+    public static let rollbackTag = "rollback"
 }
 
 /// What a build needs to enter one stream.

@@ -46,12 +46,12 @@ public struct UpgradePath: Sendable {
         UpgradeTestName.name(from: from.metadata.buildID, rollback: expectation.isRollback)
     }
 
-    /// The tags its result carries: `upgrade` (the gate's upgrade-from-current looks for it),
-    /// `rollback` for a rollback, and `upgrade-<role>` per role (`upgrade-n-1`, ...), which a
-    /// gate policy can require by tag.
+    /// The tags its result carries: `upgrade` (the gate's upgrade-from-current looks for it)
+    /// and `upgrade-<role>` per role (`upgrade-n-1`, ...), which a gate policy can require by
+    /// tag. A rollback carries only `rollback` and `rollback-<role>`: its candidate is broken,
+    /// and its pass must never count as that build's upgrade.
     public var tags: [String] {
-        var tags = [GatePolicy.upgradeTag]
-        if expectation.isRollback { tags.append("rollback") }
-        return tags + roles.map { "upgrade-\($0)" }
+        let tag = expectation.isRollback ? GatePolicy.rollbackTag : GatePolicy.upgradeTag
+        return [tag] + roles.map { "\(tag)-\($0)" }
     }
 }
