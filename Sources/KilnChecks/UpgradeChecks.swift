@@ -14,13 +14,15 @@ public enum UpgradeChecks {
     /// which the clean-journal invariant leaves aside.
     public static var expectedJournalErrors: [String] { SystemChecks.expectedJournalErrors }
 
-    /// Select upgrade tests by name globs (all when none is given).
+    /// Select upgrade tests by name globs (all but the self-tests when none is given; a
+    /// self-test only when a glob names it).
     public static func selected(_ patterns: [String]) throws(SelectionError) -> [UpgradeTest] {
         guard !patterns.isEmpty else { return all }
         let globs = patterns.map(Glob.init)
-        let chosen = all.filter { test in globs.contains { $0.matches(test.name) } }
-        for (pattern, glob) in zip(patterns, globs) where !all.contains(where: { glob.matches($0.name) }) {
-            throw SelectionError(message: "'\(pattern)' matches no upgrade test (there are: \(all.map(\.name).joined(separator: ", ")))")
+        let known = all + selfTests
+        let chosen = known.filter { test in globs.contains { $0.matches(test.name) } }
+        for (pattern, glob) in zip(patterns, globs) where !known.contains(where: { glob.matches($0.name) }) {
+            throw SelectionError(message: "'\(pattern)' matches no upgrade test (there are: \(known.map(\.name).joined(separator: ", ")))")
         }
         return chosen
     }

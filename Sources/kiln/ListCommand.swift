@@ -54,6 +54,7 @@ struct ListCommand: AsyncParsableCommand {
         print(Table(rows: rows).rendered, terminator: "")
         // Upgrade tests run with `kiln run-upgrade`, their phases around an update on a shared machine.
         let upgrades = [["UPGRADE TEST", "DESCRIPTION"]] + UpgradeChecks.all.map { [$0.name, $0.description] }
+            + UpgradeChecks.selfTests.map { [$0.name, "(only when named) \($0.description)"] }
         print("\nkiln run-upgrade runs these around each update, besides its own invariants:\n" + Table(rows: upgrades).rendered, terminator: "")
     }
 }
