@@ -28,6 +28,9 @@ public struct OutcomeCounts: Sendable, Equatable {
     /// The share of runs that passed at once (a FLAKE is not a pass here); nil when none ran.
     public var passRate: Double? { rate(pass) }
 
+    /// The share of runs that failed (FAIL or TIMEOUT, every attempt); nil when none ran.
+    public var failRate: Double? { rate(fail + timeout) }
+
     /// The share of runs that passed only when run again; nil when none ran.
     public var flakeRate: Double? { rate(flake) }
 

@@ -61,11 +61,11 @@ public struct ResultsReport: Sendable, Equatable {
             + builds.map { [$0.build, $0.arch] + Self.cells($0.counts) + [Self.timestamp($0.lastFinishedAt)] }
     }
 
-    private static let countsHeader = ["RUNS", "PASS", "FAIL", "TIMEOUT", "FLAKE", "WARN", "SKIP", "PASS%", "FLAKE%"]
+    private static let countsHeader = ["RUNS", "PASS", "FAIL", "TIMEOUT", "FLAKE", "WARN", "SKIP", "PASS%", "FAIL%", "FLAKE%"]
 
     private static func cells(_ counts: OutcomeCounts) -> [String] {
         [counts.runs, counts.pass, counts.fail, counts.timeout, counts.flake, counts.warn, counts.skip].map { "\($0)" }
-            + [counts.passRate, counts.flakeRate].map { rate in rate.map { String(format: "%.1f%%", $0 * 100) } ?? "-" }
+            + [counts.passRate, counts.failRate, counts.flakeRate].map { rate in rate.map { String(format: "%.1f%%", $0 * 100) } ?? "-" }
     }
 
     private static func json(_ entry: ResultsHistoryEntry) -> JSONValue {
@@ -90,7 +90,7 @@ public struct ResultsReport: Sendable, Equatable {
     private static func json(_ counts: OutcomeCounts) -> [JSONMember] {
         [("runs", counts.runs)].map { JSONMember(key: $0.0, value: .number(String($0.1))) }
             + TestOutcome.allCases.map { JSONMember(key: $0.rawValue.lowercased(), value: .number(String(counts[$0]))) }
-            + [("passRate", counts.passRate), ("flakeRate", counts.flakeRate)].map { key, rate in
+            + [("passRate", counts.passRate), ("failRate", counts.failRate), ("flakeRate", counts.flakeRate)].map { key, rate in
                 JSONMember(key: key, value: rate.map { .number(String(format: "%.4f", $0)) } ?? .null)
             }
     }

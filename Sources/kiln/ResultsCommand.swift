@@ -11,7 +11,7 @@ struct ResultsCommand: AsyncParsableCommand {
         abstract: "Show recorded test results, and pass, fail and flake rates per test and per build.",
         discussion: """
             A test's result in a run is its final verdict there (FLAKE when it passed when run again); results of \
-            interrupted runs count. PASS% and FLAKE% are shares of the runs in which the test ran (not SKIP). \
+            interrupted runs count. PASS%, FAIL% (FAIL or TIMEOUT) and FLAKE% are shares of the runs in which the test ran (not SKIP). \
             Exit status: 0, 1 when the database cannot be read, 2 for bad input or no database.
             """)
 

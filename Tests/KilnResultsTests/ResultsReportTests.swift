@@ -31,11 +31,11 @@ struct ResultsReportTests {
             #expect(tests[0].counts.passRate == 0.5)
             #expect(tests[0].counts.flakeRate == 0.5)
             #expect(tests[2].counts == OutcomeCounts(runs: 2, timeout: 1, skip: 1))
-            #expect(tests[2].counts.passRate == 0)
+            #expect(tests[2].counts.passRate == 0 && tests[2].counts.failRate == 1)
             let builds = try database.buildRates(ResultsFilter())
             #expect(builds.map(\.build) == ["41.2", "41.1"])
             #expect(builds[1].counts == OutcomeCounts(runs: 3, pass: 1, fail: 1, skip: 1))
-            #expect(builds[1].counts.passRate == 0.5)
+            #expect(builds[1].counts.passRate == 0.5 && builds[1].counts.failRate == 0.5)
         }
     }
 
@@ -86,7 +86,7 @@ struct ResultsReportTests {
             #expect(newest["attempts"] == .number("2"))
             #expect(newest["tags"] == ["t"])
             let basic = try #require(json["tests"]?.arrayValue?.first)
-            #expect(basic["flakeRate"] == .number("0.5000"))
+            #expect(basic["flakeRate"] == .number("0.5000") && basic["failRate"] == .number("0.0000"))
             #expect(basic["skip"] == .number("0"))
             #expect(json["builds"]?.arrayValue?.count == 2)
             #expect(try JSONDocument(parsing: json.serialized(pretty: true)).value == json)
@@ -94,8 +94,8 @@ struct ResultsReportTests {
             #expect(report.historyRows.count == 2)
             #expect(report.historyRows[1][6] == "FLAKE")
             #expect(report.testRows == [
-                ["TEST", "RUNS", "PASS", "FAIL", "TIMEOUT", "FLAKE", "WARN", "SKIP", "PASS%", "FLAKE%"],
-                ["basic", "2", "1", "0", "0", "1", "0", "0", "50.0%", "50.0%"],
+                ["TEST", "RUNS", "PASS", "FAIL", "TIMEOUT", "FLAKE", "WARN", "SKIP", "PASS%", "FAIL%", "FLAKE%"],
+                ["basic", "2", "1", "0", "0", "1", "0", "0", "50.0%", "0.0%", "50.0%"],
             ])
             #expect(report.buildRows[0].first == "BUILD")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import KilnCore
 @testable import KilnResults
 import Testing
@@ -29,6 +30,25 @@ struct SchemaTests {
             let again = try ResultsDatabase(path: database.path, createIfMissing: false)
             #expect(try again.integer("SELECT COUNT(*) FROM runs WHERE id = \(runID)") == 1)
             #expect(try again.integer("SELECT COUNT(*) FROM grdb_migrations") == 2)
+        }
+    }
+
+    @Test func aVersion1DatabaseIsMigratedWithItsHistoryKept() throws {
+        try withDatabase { database, _ throws in
+            let runID = try database.beginRun(runStart("41.1"))
+            try database.record(test: report("basic", .pass), runID: runID, finishedAt: instant(10))
+            try database.finishRun(runID, result: .pass, endedAt: instant(20))
+            // Make it the file v1 left: no v2 table, no v2 in the migration log.
+            try database.write { db in
+                try db.execute(sql: "DROP TABLE gate_decisions")
+                try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier LIKE 'v2:%'")
+            }
+            let reopened = try ResultsDatabase(path: database.path, createIfMissing: false)
+            #expect(try reopened.strings("SELECT identifier FROM grdb_migrations")
+                == ["v1: runs, test attempts, stream entries, waivers", "v2: gate decisions"])
+            #expect(try reopened.results(build: "41.1", arch: "x86_64", at: instant(30)).map(\.test) == ["basic"])
+            #expect(try reopened.integer("SELECT COUNT(*) FROM gate_decisions") == 0)
+            #expect(try reopened.strings("PRAGMA integrity_check") == ["ok"])
         }
     }
 
