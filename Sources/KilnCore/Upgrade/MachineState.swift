@@ -44,12 +44,31 @@ public struct MachineState: Sendable, Equatable {
         return named.isEmpty ? "os-release names no version" : named.joined(separator: " ")
     }
 
-    /// The paths an Ignition config writes (`storage.files`, `directories`, `links`), sorted.
+    /// Where Ignition writes systemd units and their drop-ins.
+    public static let ignitionUnitDirectory = "/etc/systemd/system"
+
+    /// The paths an Ignition config writes, sorted: `storage.files`, `directories` and `links`,
+    /// and in `ignitionUnitDirectory` each unit with `contents` or `mask` (a file, or a link to
+    /// /dev/null) and each drop-in with `contents`. Enablement is the enabled-units invariant's.
     public static func ignitionPaths(of config: IgnitionConfig) -> [String] {
         var paths: Set<String> = []
         for section in ["files", "directories", "links"] {
             guard case .array(let nodes)? = config.json["storage"]?[section] else { continue }
             for node in nodes { if let path = node["path"]?.stringValue { paths.insert(path) } }
+        }
+        if case .array(let units)? = config.json["systemd"]?["units"] {
+            for unit in units {
+                guard let name = unit["name"]?.stringValue, !name.contains("/") else { continue }
+                if unit["contents"]?.stringValue != nil || unit["mask"] == .bool(true) {
+                    paths.insert("\(ignitionUnitDirectory)/\(name)")
+                }
+                guard case .array(let dropins)? = unit["dropins"] else { continue }
+                for dropin in dropins {
+                    if let file = dropin["name"]?.stringValue, !file.contains("/"), dropin["contents"]?.stringValue != nil {
+                        paths.insert("\(ignitionUnitDirectory)/\(name).d/\(file)")
+                    }
+                }
+            }
         }
         return paths.sorted()
     }
