@@ -167,11 +167,15 @@ public struct MachineReport: Sendable, Equatable, Codable {
     public var sshUser: String?
     /// Where the machine ran, for a platform with several hosts (a libvirt URI).
     public var host: String?
+    /// The command line the hypervisor gave the kernel (direct kernel boot); nil when the
+    /// disk's boot loader chose it.
+    public var kernelCommandLine: String?
 
     public init(id: String, directory: String, sshReadySeconds: Double?, bootPhases: [BootPhase],
                 hostKey: String? = nil, hostKeyMatchedConsole: Bool = false, sshAddress: String? = nil, sshUser: String? = nil,
-                host: String? = nil) {
+                host: String? = nil, kernelCommandLine: String? = nil) {
         self.host = host
+        self.kernelCommandLine = kernelCommandLine
         self.id = id
         self.sshAddress = sshAddress
         self.sshUser = sshUser

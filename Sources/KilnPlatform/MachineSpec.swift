@@ -27,6 +27,9 @@ public struct MachineSpec: Sendable {
     /// panics, rolled back by the guest's boot counting): a panic reboots the machine instead
     /// of ending it, and a failed boot on the console does not fail the wait for SSH.
     public var expectsFailedBoots = false
+    /// Boot this kernel and initramfs with this command line instead of the disk's boot loader;
+    /// nil boots from the disk. Only for machines of the platform's own build (`image` nil).
+    public var directKernelBoot: DirectKernelBoot?
     /// Called once the machine's hypervisor runs, before it is ready: whoever reports on the
     /// machine can then read its boot phases even if it never becomes ready.
     public var onStarted: (@Sendable (any Machine) -> Void)?
@@ -34,8 +37,9 @@ public struct MachineSpec: Sendable {
     public init(id: String, artifactsDirectory: String, config: IgnitionConfig, memoryMiB: Int = 1024,
                 vcpus: Int = 2, allowOutsideNetwork: Bool = false, privateNetwork: PrivateNetwork.Port? = nil,
                 additionalDisksGiB: [Int] = [], additionalNICs: Int = 0, firmware: BootImage.Firmware? = nil,
-                image: BootImage? = nil, onStarted: (@Sendable (any Machine) -> Void)? = nil) {
+                image: BootImage? = nil, directKernelBoot: DirectKernelBoot? = nil, onStarted: (@Sendable (any Machine) -> Void)? = nil) {
         self.image = image
+        self.directKernelBoot = directKernelBoot
         self.additionalNICs = additionalNICs
         self.firmware = firmware
         self.onStarted = onStarted

@@ -29,11 +29,15 @@ public struct QEMUCommandLine: Sendable, Equatable {
     public var additionalNICs: Int
     /// A guest panic ends QEMU (pvpanic); false lets the guest's own `panic=N` reboot it.
     public var panicEndsMachine = true
+    /// The kernel, initramfs and command line QEMU boots instead of the disk's boot loader
+    /// (`-kernel`, `-initrd`, `-append`); with UEFI, OVMF starts the kernel from fw_cfg.
+    public var directKernelBoot: DirectKernelBoot?
 
     public init(accelerator: Accelerator, memoryMiB: Int, vcpus: Int, firmware: BootImage.Firmware,
                 firmwareCode: String, configPath: String, consolePath: String, sshPort: Int,
                 restrictNetwork: Bool, name: String, privateNetworkMAC: String? = nil, additionalDisksGiB: [Int] = [],
-                additionalNICs: Int = 0, panicEndsMachine: Bool = true) {
+                additionalNICs: Int = 0, panicEndsMachine: Bool = true, directKernelBoot: DirectKernelBoot? = nil) {
+        self.directKernelBoot = directKernelBoot
         self.panicEndsMachine = panicEndsMachine
         self.additionalNICs = additionalNICs
         self.privateNetworkMAC = privateNetworkMAC
@@ -81,6 +85,10 @@ public struct QEMUCommandLine: Sendable, Equatable {
             args += ["-add-fd", "fd=\(Descriptor.firmwareVariables),set=2"]
             args += ["-drive", "if=pflash,format=raw,unit=0,readonly=on,file=\(firmwareCode)"]
             args += ["-drive", "if=pflash,format=raw,unit=1,file=/dev/fdset/2,auto-read-only=off"]
+        }
+        if let boot = directKernelBoot {
+            // Before any boot option: OVMF (or, with BIOS, QEMU's linuxboot ROM) starts this kernel.
+            args += ["-kernel", boot.kernelPath, "-initrd", boot.initramfsPath, "-append", boot.commandLine]
         }
         args += ["-drive", "if=none,id=disk0,format=qcow2,file=/dev/fdset/1,auto-read-only=off,cache=unsafe,discard=unmap"]
         args += ["-device", "virtio-blk-pci,drive=disk0,serial=primary-disk,bootindex=1"]

@@ -13,12 +13,12 @@ final class QEMUMachine: GuestMachine {
     private let logger: Logger
 
     init(id: String, artifactsDirectory: String, process: ChildProcess, qmp: QMPClient, console: ConsoleWatcher,
-         sshTarget: SSHConnection.Target, started: ContinuousClock.Instant, logger: Logger) {
+         sshTarget: SSHConnection.Target, started: ContinuousClock.Instant, kernelCommandLine: String? = nil, logger: Logger) {
         self.process = process
         self.qmp = qmp
         self.logger = logger
         self.guest = SSHGuest(id: id, artifactsDirectory: artifactsDirectory, console: console, target: sshTarget,
-                              started: started, logger: logger,
+                              started: started, logger: logger, kernelCommandLine: kernelCommandLine,
                               hypervisor: QEMULink(id: id, artifactsDirectory: artifactsDirectory, process: process, qmp: qmp,
                                                    console: console))
     }

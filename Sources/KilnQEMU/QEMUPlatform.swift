@@ -57,6 +57,9 @@ public struct QEMUPlatform: Platform {
         let configPath = "\(dir)/config.ign"
         try Data(spec.config.rendered.utf8).write(to: URL(fileURLWithPath: configPath))
         let image = spec.image ?? self.image
+        if spec.image != nil, spec.directKernelBoot != nil {
+            throw MachineError.setupFailed(machine: spec.id, "direct kernel boot is for the platform's own build, not another build's image")
+        }
         let bootFirmware = spec.firmware ?? image.firmware
         let uefi = try MachineImageFiles.uefiFirmware(for: spec, image: image, found: firmware)
         let disks = try await MachineDisks(image: image.path, firmware: uefi, directory: dir, machine: spec.id,
@@ -69,7 +72,8 @@ public struct QEMUPlatform: Platform {
                 firmwareCode: uefi?.code ?? "", configPath: configPath, consolePath: "\(dir)/console.txt",
                 sshPort: port, restrictNetwork: !spec.allowOutsideNetwork, name: "kiln-\(spec.id)",
                 privateNetworkMAC: spec.privateNetwork?.macAddress, additionalDisksGiB: spec.additionalDisksGiB,
-                additionalNICs: spec.additionalNICs, panicEndsMachine: !spec.expectsFailedBoots)
+                additionalNICs: spec.additionalNICs, panicEndsMachine: !spec.expectsFailedBoots,
+                directKernelBoot: spec.directKernelBoot)
             try (commandLine.rendered(executable: qemu) + "\n").write(toFile: "\(dir)/qemu-argv.txt", atomically: true, encoding: .utf8)
             var pair: [Int32] = [-1, -1]
             let pairError = kiln_socketpair(&pair)
@@ -100,7 +104,7 @@ public struct QEMUPlatform: Platform {
                 id: spec.id, artifactsDirectory: dir, process: process, qmp: qmp,
                 console: ConsoleWatcher(path: "\(dir)/console.txt", started: started, failedBootIsFatal: !spec.expectsFailedBoots),
                 sshTarget: .init(host: "127.0.0.1", port: port, user: image.loginUser, key: sshKey),
-                started: started, logger: logger)
+                started: started, kernelCommandLine: spec.directKernelBoot?.commandLine, logger: logger)
             // A QEMU that never greets on its monitor is killed, which ends the handshake.
             let watchdog = Task {
                 try await Task.sleep(for: .seconds(60))

@@ -28,6 +28,9 @@ public final class SSHGuest: Sendable {
     let hypervisor: any HypervisorLink
     /// Where the machine runs, when the platform has several hosts.
     let host: String?
+    /// The command line the hypervisor gave the kernel (direct kernel boot); nil when the
+    /// disk's boot loader chose it.
+    let kernelCommandLine: String?
     private struct State {
         var connection: SSHConnection?
         var sshReadySeconds: Double?
@@ -38,8 +41,10 @@ public final class SSHGuest: Sendable {
     private let consoleTask: Task<Void, Never>
 
     public init(id: String, artifactsDirectory: String, console: ConsoleWatcher, target: SSHConnection.Target,
-                started: ContinuousClock.Instant, logger: Logger, hypervisor: any HypervisorLink, host: String? = nil) {
+                started: ContinuousClock.Instant, logger: Logger, kernelCommandLine: String? = nil,
+                hypervisor: any HypervisorLink, host: String? = nil) {
         self.host = host
+        self.kernelCommandLine = kernelCommandLine
         self.id = id
         self.artifactsDirectory = artifactsDirectory
         self.console = console
@@ -147,7 +152,8 @@ public final class SSHGuest: Sendable {
         state.withLock { state in
             MachineReport(id: id, directory: artifactsDirectory, sshReadySeconds: state.sshReadySeconds,
                           bootPhases: console.phases, hostKey: state.hostKey, hostKeyMatchedConsole: state.hostKeyMatchedConsole,
-                          sshAddress: "\(target.host):\(target.port)", sshUser: target.user, host: host)
+                          sshAddress: "\(target.host):\(target.port)", sshUser: target.user, host: host,
+                          kernelCommandLine: kernelCommandLine)
         }
     }
 

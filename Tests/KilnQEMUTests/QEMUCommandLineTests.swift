@@ -47,6 +47,21 @@ struct QEMUCommandLineTests {
         #expect(Fixtures.compareGolden(text, "qemu-argv/bios-kvm-network.txt") == nil)
     }
 
+    /// Direct kernel boot: `-kernel`, `-initrd`, `-append` beside the UEFI firmware (OVMF starts
+    /// the kernel from fw_cfg) and the disk, which still holds the root file system.
+    @Test func directKernelBootMatchesGolden() {
+        var line = Self.uefi
+        line.directKernelBoot = DirectKernelBoot(
+            kernelPath: "/builds/12.1/x86_64/kiln-reference-12.1-kernel.x86_64",
+            initramfsPath: "/builds/12.1/x86_64/kiln-reference-12.1-initramfs.x86_64.img",
+            commandLine: "root=PARTLABEL=root-a rw console=ttyS0,115200n8 ignition.platform.id=qemu ignition.firstboot kiln.test=1")
+        let args = line.arguments
+        #expect(Fixtures.compareGolden(Self.golden(args), "qemu-argv/uefi-tcg-direct-kernel-boot.txt") == nil)
+        #expect(args.contains("if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd"))
+        #expect(line.rendered(executable: "qemu").contains("-append 'root=PARTLABEL=root-a rw console=ttyS0,115200n8 ignition.platform.id=qemu ignition.firstboot kiln.test=1'"))
+        #expect(!Self.uefi.arguments.contains("-kernel"))
+    }
+
     @Test func forwardsSSHOnLoopbackOnlyAndDeliversIgnitionByFwCfg() {
         let args = Self.uefi.arguments
         let netdev = args[args.firstIndex(of: "-netdev")! + 1]
