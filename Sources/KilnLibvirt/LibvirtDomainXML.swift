@@ -9,7 +9,9 @@ public import KilnPlatform
 ///   unless the test needs the internet, NICs at explicit PCI addresses (q35 needs them);
 /// - the serial console and the streamed journal to files, a pvpanic device with
 ///   `on_crash=destroy` (a guest panic ends the domain), no balloon;
-/// - Kiln's label in `<metadata>`: the run and process that started it, for `kiln gc`.
+/// - Kiln's label in `<metadata>`: the run and process that started it, for `kiln gc`;
+/// - for direct kernel boot, `<kernel>`, `<initrd>` and `<cmdline>` in `<os>` (paths on the
+///   daemon's host) and no `<boot dev='hd'/>`: the kernel is what boots.
 public struct LibvirtDomainXML: Sendable, Equatable {
     public enum Firmware: Sendable, Equatable {
         case bios
@@ -44,6 +46,9 @@ public struct LibvirtDomainXML: Sendable, Equatable {
     /// stays the user's, and Kiln's files need no ownership changes. For a local daemon run by
     /// root, as Kiln's QEMU platform runs QEMU; false leaves libvirt's own policy.
     public var runAsRoot = true
+    /// The kernel, initramfs (paths on the daemon's host) and command line the domain boots
+    /// instead of the disk's boot loader; nil boots from the disk.
+    public var directKernelBoot: DirectKernelBoot?
 
     /// The namespace of Kiln's `<metadata>` element.
     public static let metadataNamespace = "https://kiln.invalid/xmlns/run/1"
@@ -90,8 +95,16 @@ public struct LibvirtDomainXML: Sendable, Equatable {
                 "    <nvram>\(c(variables))</nvram>",
             ]
         }
+        if let boot = directKernelBoot {
+            lines += [
+                "    <kernel>\(c(boot.kernelPath))</kernel>",
+                "    <initrd>\(c(boot.initramfsPath))</initrd>",
+                "    <cmdline>\(c(boot.commandLine))</cmdline>",
+            ]
+        } else {
+            lines.append("    <boot dev='hd'/>")
+        }
         lines += [
-            "    <boot dev='hd'/>",
             "  </os>",
             "  <features><acpi/><apic/></features>",
         ]

@@ -18,8 +18,9 @@ public protocol LibvirtHostAccess: Sendable {
     @discardableResult func run(_ script: String) async throws -> String
     /// Writes `contents` to `path` on the host (mode 0600).
     func write(_ contents: Data, to path: String) async throws
-    /// The build's image as a path on the host; `sha256` is its verified digest.
-    func image(at path: String, sha256: String) async throws -> String
+    /// A file of the build (its image, kernel or initramfs) as a path on the host; `sha256` is
+    /// its verified digest. A remote host keeps one copy per digest, named `<sha256><suffix>`.
+    func buildFile(at path: String, sha256: String, suffix: String) async throws -> String
     /// A port on this machine's loopback that reaches `port` on the host's loopback.
     func forward(port: Int) async throws -> HostPortForward
     /// A unix socket at `remotePath` on the host whose connections reach the stream socket
@@ -56,6 +57,27 @@ public struct HostCommandError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         let detail = stderr.trimmingCharacters(in: .whitespacesAndNewlines)
         return "\(what) on \(host) failed (\(status))\(detail.isEmpty ? "" : ": \(detail)")"
+    }
+}
+
+extension LibvirtHostAccess {
+    /// The build's image as a path on the host; `sha256` is its verified digest.
+    public func image(at path: String, sha256: String) async throws -> String {
+        try await buildFile(at: path, sha256: sha256, suffix: ".qcow2")
+    }
+
+    /// The kernel and initramfs of `boot` as paths on the host, each copied and verified as
+    /// the image is; the command line is kept.
+    /// - Throws: `MachineError.setupFailed` when the host is remote and a digest is unknown.
+    public func directKernelBoot(_ boot: DirectKernelBoot, machine: String) async throws -> DirectKernelBoot {
+        if isLocal { return boot }
+        guard let kernelSHA256 = boot.kernelSHA256, let initramfsSHA256 = boot.initramfsSHA256 else {
+            throw MachineError.setupFailed(machine: machine, "direct kernel boot on \(name) needs the sha256 of the kernel and the initramfs, to verify their copies there")
+        }
+        var copied = boot
+        copied.kernelPath = try await buildFile(at: boot.kernelPath, sha256: kernelSHA256, suffix: ".kernel")
+        copied.initramfsPath = try await buildFile(at: boot.initramfsPath, sha256: initramfsSHA256, suffix: ".initramfs")
+        return copied
     }
 }
 

@@ -18,13 +18,14 @@ final class LibvirtMachine: GuestMachine {
     ///   - afterDestroy: what ends with the domain (a remote host's port forward and mirrors).
     init(id: String, artifactsDirectory: String, domain: LibvirtDomain, watch: LibvirtHost.DomainWatch, host: LibvirtHost,
          console: ConsoleWatcher, sshTarget: SSHConnection.Target, started: ContinuousClock.Instant, qemuLog: String?,
+         kernelCommandLine: String? = nil,
          logger: Logger, afterDestroy: @escaping @Sendable () async -> Void = {}) {
         self.domain = domain
         self.host = host
         self.logger = logger
         self.afterDestroy = afterDestroy
         self.guest = SSHGuest(id: id, artifactsDirectory: artifactsDirectory, console: console, target: sshTarget,
-                              started: started, logger: logger,
+                              started: started, logger: logger, kernelCommandLine: kernelCommandLine,
                               hypervisor: LibvirtLink(id: id, domain: domain, watch: watch, console: console, uri: host.connection.uri,
                                                           qemuLog: qemuLog),
                               host: host.connection.uri)

@@ -5,7 +5,8 @@ public import KilnSSH
 public import Logging
 
 /// Boots machines as transient libvirt domains on one host: a daemon on this machine, or a
-/// remote one reached through ``SSHHostAccess`` (the image copied there once, the guest's SSH
+/// remote one reached through ``SSHHostAccess`` (the image, and for direct kernel boot the
+/// kernel and initramfs, copied there once, the guest's SSH
 /// port forwarded back over the host's SSH connection, console and journal mirrored into the
 /// artifacts directory). Each domain is created with `AUTODESTROY`, so it dies with Kiln's
 /// connection whatever ends Kiln, and carries Kiln's label (run id, host and pid) for `kiln gc`.
@@ -102,6 +103,13 @@ public struct LibvirtPlatform: Platform {
         if !local { try await access.write(Data(spec.config.rendered.utf8), to: hostConfigPath) }
         let image = spec.image ?? self.image
         let baseImage = try await access.image(at: image.path, sha256: spec.image.map { $0.sha256 ?? "" } ?? imageSHA256)
+        var directKernelBoot: DirectKernelBoot?
+        if let boot = spec.directKernelBoot {
+            guard spec.image == nil else {
+                throw MachineError.setupFailed(machine: spec.id, "direct kernel boot is for the platform's own build, not another build's image")
+            }
+            directKernelBoot = try await access.directKernelBoot(boot, machine: spec.id)
+        }
         let overlay = "\(work)/overlay.qcow2"
         var script = [Shell.command(["qemu-img"] + MachineImageFiles.overlayArguments(on: baseImage, at: overlay))]
         let disks = spec.additionalDisksGiB.indices.map { "\(work)/disk-\($0 + 1).raw" }
@@ -151,6 +159,7 @@ public struct LibvirtPlatform: Platform {
                 sshPort: port, additionalNICs: spec.additionalNICs, allowOutsideNetwork: spec.allowOutsideNetwork,
                 privateNetwork: spec.privateNetwork)
             xml.privateNetworkSocket = networkSocket
+            xml.directKernelBoot = directKernelBoot
             try xml.rendered.write(toFile: "\(dir)/domain.xml", atomically: true, encoding: .utf8)
             let mirrors = try await [access.mirror(console, to: "\(dir)/console.txt"),
                                      access.mirror(journal, to: "\(dir)/\(JournalStream.fileName)")].compactMap { $0 }
@@ -187,7 +196,8 @@ public struct LibvirtPlatform: Platform {
                 id: spec.id, artifactsDirectory: dir, domain: domain, watch: watch, host: host,
                 console: ConsoleWatcher(path: "\(dir)/console.txt", started: started),
                 sshTarget: .init(host: "127.0.0.1", port: forward.localPort, user: image.loginUser, key: sshKey),
-                started: started, qemuLog: local ? "/var/log/libvirt/qemu/\(domainName).log" : nil, logger: logger,
+                started: started, qemuLog: local ? "/var/log/libvirt/qemu/\(domainName).log" : nil,
+                kernelCommandLine: spec.directKernelBoot?.commandLine, logger: logger,
                 afterDestroy: {
                     await forward.cancel()
                     await cleanUpNetwork()

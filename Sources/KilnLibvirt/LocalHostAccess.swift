@@ -23,7 +23,7 @@ public struct LocalHostAccess: LibvirtHostAccess {
         }
     }
 
-    public func image(at path: String, sha256: String) async throws -> String { path }
+    public func buildFile(at path: String, sha256: String, suffix: String) async throws -> String { path }
 
     public func forward(port: Int) async throws -> HostPortForward { HostPortForward(localPort: port) }
 

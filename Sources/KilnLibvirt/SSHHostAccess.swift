@@ -13,6 +13,8 @@ import Synchronization
 /// The build's image is copied once per host and digest to
 /// `/var/tmp/kiln-libvirt/images/<sha256>.qcow2`, checked there with `sha256sum` (a copy that
 /// does not match is removed, never used) and reused by later runs; machines get overlays on it.
+/// For direct kernel boot the build's kernel and initramfs are copied and checked the same way,
+/// as `<sha256>.kernel` and `<sha256>.initramfs` beside it.
 public final class SSHHostAccess: LibvirtHostAccess {
     /// `[user@]host` as ssh takes it.
     public let destination: String
@@ -24,7 +26,7 @@ public final class SSHHostAccess: LibvirtHostAccess {
     private let logger: Logger
     private let copies = Mutex<[String: Task<String, any Error>]>([:])
 
-    /// Where copies of build images live on remote hosts.
+    /// Where copies of build files (images, kernels, initramfs) live on remote hosts.
     public static let imageDirectory = "\(LibvirtPlatform.workRoot)/images"
 
     /// Opens the master connection to `destination`.
@@ -99,26 +101,28 @@ public final class SSHHostAccess: LibvirtHostAccess {
         _ = try await run("umask 077 && cat > \(target)", input: local)
     }
 
-    public func image(at path: String, sha256: String) async throws -> String {
+    public func buildFile(at path: String, sha256: String, suffix: String) async throws -> String {
+        let name = sha256 + suffix
         let task = copies.withLock { copies in
-            if let running = copies[sha256] { return running }
-            let task = Task { try await self.copyImage(path, sha256: sha256) }
-            copies[sha256] = task
+            if let running = copies[name] { return running }
+            let task = Task { try await self.copyBuildFile(path, sha256: sha256, name: name) }
+            copies[name] = task
             return task
         }
         return try await task.value
     }
 
-    /// Copies the image unless the host has a copy with that digest; verifies either way.
-    private func copyImage(_ path: String, sha256: String) async throws -> String {
+    /// Copies a build file (image, kernel, initramfs) to `name` in ``imageDirectory`` unless the
+    /// host has a copy with that digest; verifies either way.
+    private func copyBuildFile(_ path: String, sha256: String, name: String) async throws -> String {
         let directory = Self.imageDirectory
-        let target = "\(directory)/\(sha256).qcow2"
+        let target = "\(directory)/\(name)"
         let check = "echo \(sha256)\\ \\ \(target) | sha256sum -c --status"
         if (try? await run("[ -f \(target) ] && \(check) && touch \(target)")) != nil {
-            logger.info("build image already on host", metadata: ["host": "\(destination)", "path": "\(target)"])
+            logger.info("build file already on host", metadata: ["host": "\(destination)", "path": "\(target)"])
             return target
         }
-        logger.info("copying build image to host", metadata: ["host": "\(destination)", "path": "\(target)"])
+        logger.info("copying build file to host", metadata: ["host": "\(destination)", "path": "\(target)"])
         let started = ContinuousClock.now
         let script = """
             set -e; mkdir -p \(directory); t=$(mktemp \(directory)/.copy-XXXXXX); trap 'rm -f "$t"' EXIT
@@ -127,7 +131,7 @@ public final class SSHHostAccess: LibvirtHostAccess {
             chmod 0644 "$t"; mv "$t" \(target); trap - EXIT
             """
         _ = try await run(script, input: path)
-        logger.info("copied build image", metadata: ["host": "\(destination)", "seconds": "\((ContinuousClock.now - started).seconds)"])
+        logger.info("copied build file", metadata: ["host": "\(destination)", "seconds": "\((ContinuousClock.now - started).seconds)"])
         return target
     }
 

@@ -76,6 +76,26 @@ struct LibvirtConnectionTests {
         subscription.cancel()
     }
 
+    /// A direct-kernel-boot machine: `<kernel>`, `<initrd>`, `<cmdline>` beside the UEFI loader,
+    /// no `<boot dev='hd'/>`; libvirt's schema validation takes it (as it takes the golden above).
+    @Test func directKernelBootDomainMatchesGoldenAndValidates() throws {
+        var xml = Self.sample(name: Self.uniqueName("kiln-kboot"))
+        xml.directKernelBoot = Self.directKernelBoot
+        let connection = try LibvirtConnection(uri: "test:///default")
+        let domain = try connection.createTransientDomain(xml: xml.rendered)
+        #expect(try domain.state() == .running)
+        try domain.destroy()
+        var golden = Self.sample(name: "basic.kernel-cmdline-m0")
+        golden.directKernelBoot = Self.directKernelBoot
+        #expect(Fixtures.compareGolden(golden.rendered, "domain-xml/uefi-tcg-direct-kernel-boot.xml") == nil)
+        #expect(!golden.rendered.contains("<boot dev='hd'/>") && Self.sample(name: "x").rendered.contains("<boot dev='hd'/>"))
+    }
+
+    static let directKernelBoot = DirectKernelBoot(
+        kernelPath: "/var/tmp/kiln-libvirt/images/3d616aa853fe11b1c0ea99a1cdb4fb6ddc9010ba7c4562de700ad94264989654.kernel",
+        initramfsPath: "/var/tmp/kiln-libvirt/images/a80ec39e2b6e08fc4fc8c160432b0004a695f2b050d45490a76bce84b0276b26.initramfs",
+        commandLine: "root=PARTLABEL=root-a rw console=ttyS0,115200n8 ignition.platform.id=qemu ignition.firstboot kiln.test=1 x<y&z")
+
     static func sample(name: String) -> LibvirtDomainXML {
         LibvirtDomainXML(name: name, label: KilnDomainLabel(runID: "run-1", host: "ci-host", pid: 4242), memoryMiB: 1024, vcpus: 1, kvm: false,
                          firmware: .uefi(code: "/usr/share/OVMF/OVMF_CODE_4M.fd", variables: "/run/kiln/m0/vars.fd"),
