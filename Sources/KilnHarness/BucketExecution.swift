@@ -35,6 +35,7 @@ extension TestRunner {
                     let spec = MachineSpec(id: "\(name)-m0", artifactsDirectory: machineDirectory, config: config,
                                            memoryMiB: tests.map(self.memoryMiB).max() ?? 1024, vcpus: 1,
                                            allowOutsideNetwork: tests.contains { $0.metadata.needsInternet },
+                                           directKernelBoot: self.options.directKernelBoot,
                                            onStarted: { [observer] machine in
                                                machines.add(machine)
                                                observer?.machineStarted(machine, for: name)

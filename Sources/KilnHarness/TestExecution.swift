@@ -117,10 +117,19 @@ extension TestRunner {
     }
 
     /// `config` (nil: an empty one) as a machine of `test` boots with it: the run's appended
-    /// configs, Kiln's key unless the test opts out, the test's kernel arguments.
+    /// configs, Kiln's key unless the test opts out, the test's kernel arguments (unless they
+    /// go on a direct kernel boot's command line).
     func renderedConfig(_ config: IgnitionConfig?, of test: RegisteredTest) throws(ConfigError) -> IgnitionConfig {
         try renderer.render(config, testName: test.metadata.name, addingKey: !test.metadata.flags.noSSHKey,
-                            kernelArguments: test.metadata.machine.kernelArguments)
+                            kernelArguments: directKernelBoot(of: test) == nil ? test.metadata.machine.kernelArguments : [])
+    }
+
+    /// How a machine of `test` boots directly, if the run asked for it: the run's command line
+    /// and the test's kernel arguments; nil for a machine of another build, which boots from its
+    /// disk.
+    func directKernelBoot(of test: RegisteredTest) -> DirectKernelBoot? {
+        guard test.bootImage == nil, let boot = options.directKernelBoot else { return nil }
+        return boot.appending(test.metadata.machine.kernelArguments)
     }
 
     /// A machine of `test` with the test's machine options.
@@ -136,6 +145,7 @@ extension TestRunner {
                                 observer?.machineStarted(machine, for: test.metadata.name)
                            })
         spec.expectsFailedBoots = test.expectsFailedBoots
+        spec.directKernelBoot = directKernelBoot(of: test)
         return spec
     }
 

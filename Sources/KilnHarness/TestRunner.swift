@@ -42,10 +42,16 @@ public struct RunOptions: Sendable {
     /// Where failed tests' machines are held after their verdict (`--keep-failed`); nil stops
     /// every machine when its test ends.
     public var keeper: MachineKeeper?
+    /// Machines of the run's build boot this kernel and initramfs with this command line (plus
+    /// each test's kernel arguments) instead of the disk's boot loader; nil boots from the disk.
+    /// Machines of another build (`RegisteredTest.bootImage`) always boot from their disk.
+    public var directKernelBoot: DirectKernelBoot?
 
     public init(parallel: Int, rerun: Bool = false, memoryOverrideMiB: Int? = nil, consoleChecksWarnOnly: Bool = false,
-                knownFailures: [String: String] = [:], sshIdentityFile: String? = nil, keeper: MachineKeeper? = nil) {
+                knownFailures: [String: String] = [:], sshIdentityFile: String? = nil, keeper: MachineKeeper? = nil,
+                directKernelBoot: DirectKernelBoot? = nil) {
         self.keeper = keeper
+        self.directKernelBoot = directKernelBoot
         self.parallel = max(1, parallel)
         self.rerun = rerun
         self.memoryOverrideMiB = memoryOverrideMiB
