@@ -42,6 +42,7 @@ extension RunCommand {
         line.option("files-dir", filesDir)
         line.flag("allow-config-warnings", allowConfigWarnings)
         line.option("memory", memory.map(String.init))
+        kernelBoot.write(to: &line)
         line.option("denylist", denylist)
         line.flag("rerun", rerun)
         line.option("multiply", multiply == 1 ? nil : String(multiply))

@@ -66,6 +66,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Memory per machine in MiB (default: each test's own, 1024).")
     var memory: Int?
 
+    @OptionGroup var kernelBoot: KernelBootOptions
+
     @Option(help: "A denylist in kola's format (kola-denylist.yaml): matching tests are skipped, or only warn.")
     var denylist: String?
 
@@ -105,6 +107,9 @@ struct RunCommand: AsyncParsableCommand {
         let keeper = try keeperIfAsked()
         let printer = ProgressPrinter(total: plan.tests.count)
         printer.say("kiln: build \(plan.build.metadata.buildID) (\(plan.build.metadata.name), \(plan.build.metadata.architecture)), image sha256 verified")
+        if let boot = plan.directKernelBoot {
+            printer.say("kiln: direct kernel boot (kernel and initramfs sha256 verified): \(boot.commandLine)")
+        }
         printer.say("kiln: accelerator \(plan.accelerator.rawValue): \(plan.acceleratorReason)")
         for warning in plan.warnings { printer.say("kiln: warning: \(warning)") }
         for skipped in plan.skipped { printer.say("--- SKIP: \(skipped.name) (\(skipped.error ?? "skipped"))") }
@@ -133,7 +138,7 @@ struct RunCommand: AsyncParsableCommand {
         let renderer = MachineConfigRenderer(image: plan.build.image, sshPublicKey: key.publicKeyLine, appended: plan.appended)
         let options = RunOptions(parallel: plan.parallel, rerun: rerun, memoryOverrideMiB: memory,
                                  consoleChecksWarnOnly: plan.consoleChecksWarnOnly, knownFailures: plan.knownFailures,
-                                 sshIdentityFile: identityFile, keeper: keeper)
+                                 sshIdentityFile: identityFile, keeper: keeper, directKernelBoot: plan.directKernelBoot)
         // Every run is recorded as it happens, in the work directory's results database.
         let recorder: ResultsRecorder
         do {

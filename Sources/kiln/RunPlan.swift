@@ -28,6 +28,8 @@ struct RunPlan {
     var external: [ExternalTest]
     /// The stream the run is for, as tests and denylists see it.
     var stream: String?
+    /// `--direct-kernel-boot`: the build's kernel, initramfs and command line (with `--kargs`).
+    var directKernelBoot: DirectKernelBoot?
 }
 
 extension RunCommand {
@@ -78,6 +80,10 @@ extension RunCommand {
             _ = try TestSelection(patterns: patterns, target: RunTarget(platform: "qemu")).checkPatterns(in: registry.metadata)
             let loaded = try LoadedBuild.load(from: metaPath)
             try RunSession.checkSameBuild(loaded, expected: expectImageSHA256)
+            if !kernelBoot.kernelArguments.isEmpty, !kernelBoot.directKernelBoot {
+                throw InputError("--kargs needs --direct-kernel-boot in kiln run: the machines boot from their disk, whose boot loader has its own command line (a test's Ignition config can ask for kernelArguments)")
+            }
+            let directKernelBoot = try kernelBoot.directKernelBoot(for: loaded)
             let target = RunTarget(platform: "qemu", architecture: loaded.metadata.architecture,
                                    stream: stream ?? loaded.metadata.stream, firmware: loaded.image.firmware.rawValue,
                                    distro: loaded.metadata.distro)
@@ -147,7 +153,7 @@ extension RunCommand {
                            consoleChecksWarnOnly: consoleChecksWarnOnly, warnings: warnings, appended: appended,
                            accelerator: accelerator, acceleratorReason: reason, parallel: max(1, min(parallelCount, tests.count)),
                            budget: budget, outputDirectory: output, libvirtHosts: libvirtHosts, external: external,
-                           stream: target.stream)
+                           stream: target.stream, directKernelBoot: directKernelBoot)
         } catch let error as RegistryError {
             throw Self.fail("\(error)", status: 2)
         } catch let error as InputError {

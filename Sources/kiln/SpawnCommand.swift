@@ -31,8 +31,7 @@ struct SpawnCommand: AsyncParsableCommand {
     @Option(help: "Memory per machine in MiB.")
     var memory: Int?
 
-    @Option(name: .customLong("kargs"), help: "Extra kernel arguments (space-separated; repeatable), given to Ignition's kernelArguments; refused for builds whose Ignition does not apply them.")
-    var kernelArguments: [String] = []
+    @OptionGroup var kernelBoot: KernelBootOptions
 
     @Flag(help: "Return once the machines answer on SSH; they run until `kiln destroy`.")
     var detach = false

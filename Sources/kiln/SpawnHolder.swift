@@ -53,14 +53,15 @@ struct SpawnHolder {
                     return Self.fail("Ignition rejects the merged config (ignition-validate):\n\(rejection)", status: 2)
                 }
                 specs.append(MachineSpec(id: "\(session.id)-m\(index)", artifactsDirectory: machineDirectory, config: config,
-                                         memoryMiB: plan.memoryMiB, vcpus: 1, privateNetwork: network?.ports[index]))
+                                         memoryMiB: plan.memoryMiB, vcpus: 1, privateNetwork: network?.ports[index],
+                                         directKernelBoot: plan.directKernelBoot))
             }
         } catch {
             return Self.fail("\(error)", status: 1)
         }
         defer { network?.shutDown() }
         let build = plan.build.metadata
-        Self.say("kiln: booting \(plan.count) machine(s) of \(build.buildID) (\(build.name)), \(plan.memoryMiB) MiB each, accelerator \(plan.accelerator.rawValue); session \(session.id)")
+        Self.say("kiln: booting \(plan.count) machine(s) of \(build.buildID) (\(build.name)), \(plan.memoryMiB) MiB each, accelerator \(plan.accelerator.rawValue)\(plan.directKernelBoot.map { ", direct kernel boot: \($0.commandLine)" } ?? ""); session \(session.id)")
         let shellStatus = Mutex<Int32?>(nil)
         let holder = self
         let bootSpecs = specs

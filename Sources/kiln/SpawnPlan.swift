@@ -13,8 +13,11 @@ struct SpawnPlan {
     var accelerator: Accelerator
     /// The session's key: its public half is in `config`.
     var key: SSHKeyPair
-    /// Every machine's config: the `--config` files merged, Kiln's key, `--kargs`.
+    /// Every machine's config: the `--config` files merged, Kiln's key, `--kargs` (unless
+    /// they are on the direct kernel boot's command line).
     var config: IgnitionConfig
+    /// `--direct-kernel-boot`: the build's kernel, initramfs and command line (with `--kargs`).
+    var directKernelBoot: DirectKernelBoot?
 
     /// Distributions whose Ignition applies `kernelArguments` (with `rdcore kargs`, then a reboot).
     static let kernelArgumentDistros: Set = ["fcos", "rhcos", "scos"]
@@ -43,7 +46,9 @@ extension SpawnCommand {
             let configs = try await loadConfigs()
             let buildPath = build ?? ProcessInfo.processInfo.environment["KILN_BUILD"] ?? ".work/builds"
             let loaded = try LoadedBuild.load(from: buildPath)
-            let arguments = kernelArguments.flatMap { $0.split(whereSeparator: \.isWhitespace).map(String.init) }
+            let directKernelBoot = try kernelBoot.directKernelBoot(for: loaded)
+            // Booted directly, the kernel gets --kargs on its command line; else only Ignition can.
+            let arguments = directKernelBoot == nil ? kernelBoot.extraArguments : []
             if !arguments.isEmpty { try Self.checkKernelArguments(for: loaded) }
             let key = SSHKeyPair.generateEd25519(comment: "kiln-spawn-\(getpid())")
             let renderer = MachineConfigRenderer(image: loaded.image, sshPublicKey: key.publicKeyLine, appended: configs)
@@ -55,7 +60,8 @@ extension SpawnCommand {
                                  + findings.map { "  \($0)" }.joined(separator: "\n"))
             }
             let (accelerator, _) = HostProbe.virtualization().choose(request)
-            return SpawnPlan(build: loaded, count: count, memoryMiB: memoryMiB, accelerator: accelerator, key: key, config: config)
+            return SpawnPlan(build: loaded, count: count, memoryMiB: memoryMiB, accelerator: accelerator, key: key, config: config,
+                             directKernelBoot: directKernelBoot)
         } catch let error as InputError {
             throw RunCommand.fail(error.message, status: 2)
         } catch where error is ConfigError || error is BuildMetadataError || error is JSONSyntaxError || error is ReplayError {
@@ -107,18 +113,19 @@ extension SpawnCommand {
         return (try config.accepted(allowWarnings: allowWarnings), source)
     }
 
-    /// `--kargs` reach a machine only through Ignition's `kernelArguments`: Kiln boots a build's
-    /// disk through its firmware and boot loader (no direct kernel boot), so QEMU has no command
-    /// line to add them to. Builds whose Ignition does not apply them are refused here rather
-    /// than booted without them (or, on the reference guest, failing in Ignition's kargs stage).
+    /// Without `--direct-kernel-boot`, `--kargs` reach a machine only through Ignition's
+    /// `kernelArguments`: Kiln boots the build's disk through its firmware and boot loader, so
+    /// QEMU has no command line to add them to. Builds whose Ignition does not apply them are
+    /// refused here rather than booted without them (or, on the reference guest, failing in
+    /// Ignition's kargs stage).
     static func checkKernelArguments(for build: LoadedBuild) throws {
         let metadata = build.metadata
         guard !SpawnPlan.kernelArgumentDistros.contains(metadata.distro) else { return }
         throw InputError("""
             --kargs: \(metadata.name) \(metadata.buildID) boots from its disk through \(build.image.firmware == .uefi ? "UEFI and its boot loader" : "its boot loader") \
-            (Kiln does no direct kernel boot), so extra kernel arguments can only be given to Ignition as kernelArguments.shouldExist, \
+            (without --direct-kernel-boot), so extra kernel arguments can only be given to Ignition as kernelArguments.shouldExist, \
             and this build's Ignition does not apply them (Debian's Ignition has no kargs helper: its ignition-kargs stage fails the boot). \
-            Kernel arguments work with Fedora CoreOS, RHCOS and SCOS builds
+            Use --direct-kernel-boot to put them on the kernel command line; without it, kernel arguments work with Fedora CoreOS, RHCOS and SCOS builds
             """)
     }
 }

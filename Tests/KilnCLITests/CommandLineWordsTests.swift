@@ -10,7 +10,7 @@ struct CommandLineWordsTests {
         let given = ["-E", "x=/tests", "--build", "/b", "--output-dir", "/o", "--parallel", "3", "--platform", "libvirt",
                      "--connect", "qemu:///system,capacity=2", "--accel", "tcg", "--tag", "a", "--tag", "!b", "--stream", "testing",
                      "--append-ignition", "/a.ign", "--append-butane", "/b.bu", "--files-dir", "/f", "--allow-config-warnings",
-                     "--memory", "2048", "--denylist", "/d.yaml", "--rerun", "--multiply", "2", "--shard", "1/2",
+                     "--memory", "2048", "--direct-kernel-boot", "--kargs", "kiln.test=1 quiet", "--kargs", "loglevel=3", "--denylist", "/d.yaml", "--rerun", "--multiply", "2", "--shard", "1/2",
                      "--console-checks-warn-only", "--keep-failed", "--verbose", "--debug", "--expect-image-sha256", "ab", "--ignore-config-repository",
                      "--workdir", "/w", "--", "-odd-name", "basic.*"]
         let command = try RunCommand.parse(given)
@@ -21,6 +21,7 @@ struct CommandLineWordsTests {
         #expect(again.tags == ["a", "!b"] && again.memory == 2048 && again.multiply == 2 && again.shard == "1/2")
         #expect(again.rerun && again.keepFailed && again.debug && again.allowConfigWarnings && again.ignoreConfigRepository && again.consoleChecksWarnOnly)
         #expect(again.workdir.workdir == "/w" && again.expectImageSHA256 == "ab" && again.filesDir == "/f")
+        #expect(again.kernelBoot.directKernelBoot && again.kernelBoot.kernelArguments == ["kiln.test=1 quiet", "loglevel=3"])
         // Every option given appears in what is recorded (by its long name).
         let recorded = Set(command.arguments.filter { $0.hasPrefix("--") })
         let expected = Set(given.filter { $0.hasPrefix("--") && $0 != "--" } + ["--exttest", "--"])

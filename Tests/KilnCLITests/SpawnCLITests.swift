@@ -46,7 +46,7 @@ struct SpawnCLITests {
         try await withWorkdir { workdir in
             let (status, said) = try await kiln(["spawn", "--build", ReferenceBuild.path, "--kargs", "quiet loglevel=3"], workdir: workdir)
             #expect(status == .exited(2))
-            #expect(said.contains("--kargs: kiln-reference ") && said.contains("(Kiln does no direct kernel boot)")
+            #expect(said.contains("--kargs: kiln-reference ") && said.contains("(without --direct-kernel-boot)")
                     && said.contains("this build's Ignition does not apply them"), "\(said)")
             let (runStatus, runSaid) = try await kiln(["run", "basic.ssh", "--build", ReferenceBuild.path, "--platform", "libvirt",
                                                        "--keep-failed", "--output-dir", "\(workdir)/run"], workdir: workdir)
