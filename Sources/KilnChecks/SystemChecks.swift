@@ -110,12 +110,13 @@ enum SystemChecks {
         try ctx.require(!outside.succeeded, "the guest reached 1.1.1.1:53 although its network is restricted")
     }
 
-    static let kernelCommandLine = shared("basic.kernel-cmdline", "The console is on ttyS0 and the kernel booted from the root partition") { ctx in
+    static let kernelCommandLine = shared("basic.kernel-cmdline", "The console is on ttyS0, the kernel booted from the root partition, and it was started the way the machine was booted") { ctx in
         let cmdline = try await ctx.machine.check("cat /proc/cmdline")
         try ctx.require(cmdline.split(separator: " ").contains("console=ttyS0") || cmdline.contains("console=ttyS0,"),
                         "no console=ttyS0 in '\(cmdline)'")
         let root = try await ctx.machine.check("findmnt -n -o SOURCE /")
         try ctx.require(root.hasPrefix("/dev/"), "root is mounted from '\(root)'")
+        try await KernelBootCheck.check(ctx, commandLine: cmdline)
     }
 
     static let all = [servicesActive, noFailedUnits, machineID, useradd, journalErrors, permissions, hostKey, network,
