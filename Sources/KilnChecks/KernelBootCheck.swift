@@ -16,6 +16,7 @@ enum KernelBootCheck {
     static let loaderEntryVariable = "/sys/firmware/efi/efivars/LoaderEntrySelected-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f"
 
     static func check(_ ctx: TestContext, commandLine cmdline: String) async throws {
+        ctx.log("/proc/cmdline: \(cmdline)")
         let words = cmdline.split(separator: " ").map(String.init)
         let grubImage = words.first { $0.hasPrefix("BOOT_IMAGE=") }
         // The variable's value: 4 attribute bytes, then the entry's name in UTF-16LE.
