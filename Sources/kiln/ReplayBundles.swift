@@ -7,6 +7,8 @@ struct ReplayBundles {
     let plan: RunPlan
     let report: RunReport
     let memoryOverrideMiB: Int?
+    /// `--kargs` of a run with `--direct-kernel-boot`; nil without it.
+    let directKernelBootArguments: [String]?
     let printer: ProgressPrinter
 
     /// Writes the bundles; one that cannot be written is a warning, not the run's failure.
@@ -42,6 +44,7 @@ struct ReplayBundles {
         manifest.testScriptSHA256 = identity.sha256
         manifest.testRevision = identity.revision
         manifest.externalProject = external?.project
+        manifest.directKernelBootArguments = directKernelBootArguments
         return try await ReplayBundle.write(manifest: manifest, report: test, source: .init(test: registered, external: external),
                                             appended: plan.appended.map(\.config), runDirectory: plan.outputDirectory)
     }

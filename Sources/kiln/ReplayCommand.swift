@@ -69,6 +69,10 @@ struct ReplayCommand: AsyncParsableCommand {
         if let memory = manifest.memoryOverrideMiB { arguments += ["--memory", "\(memory)"] }
         if let stream = manifest.stream { arguments += ["--stream", stream] }
         if manifest.consoleChecksWarnOnly { arguments.append("--console-checks-warn-only") }
+        if let kargs = manifest.directKernelBootArguments {
+            arguments.append("--direct-kernel-boot")
+            for karg in kargs { arguments += ["--kargs", karg] }
+        }
         if verbose { arguments.append("--verbose") }
         if keep { arguments.append("--keep-failed") }
         for appended in manifest.appendedConfigs {

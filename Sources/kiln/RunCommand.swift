@@ -173,7 +173,9 @@ struct RunCommand: AsyncParsableCommand {
         report.invocation = RunInvocation(command: Self.configuration.commandName ?? "run", arguments: arguments,
                                           workingDirectory: FileManager.default.currentDirectoryPath)
         try ReportWriter(report: report, directory: plan.outputDirectory).writeAll()
-        await ReplayBundles(plan: plan, report: report, memoryOverrideMiB: memory, printer: printer).writeAll()
+        await ReplayBundles(plan: plan, report: report, memoryOverrideMiB: memory,
+                            directKernelBootArguments: kernelBoot.directKernelBoot ? kernelBoot.kernelArguments : nil,
+                            printer: printer).writeAll()
         do {
             try recorder.finish(report, interrupted: signal != nil)
         } catch {

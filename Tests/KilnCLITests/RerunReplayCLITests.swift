@@ -38,15 +38,16 @@ struct RerunReplayCLITests {
     }
 
     /// A bundle of a failed `basic.ssh` run on build 12.1 with `imageSHA256`.
-    func writeBundle(imageSHA256: String, at path: String) async throws {
+    func writeBundle(imageSHA256: String, at path: String, directKernelBootArguments: [String]? = nil) async throws {
         let staging = "\(root)/staging"
         try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
-        let manifest = ReplayManifest(
+        var manifest = ReplayManifest(
             test: TestMetadata(name: "basic.ssh", description: "ssh"), testSource: "BasicSSH.swift:1",
             build: BuildReference(id: "12.1", name: "kiln-reference", architecture: "x86_64", imageSHA256: imageSHA256),
             kilnVersion: "0.1.0", platform: "qemu", accelerator: "tcg", stream: nil, memoryOverrideMiB: nil,
             consoleChecksWarnOnly: false, appendedConfigs: [], attempt: 1, result: .fail, error: "x", runOrder: ["basic.ssh"],
             parallel: 1, ranBeside: [], invocation: nil, machines: [])
+        manifest.directKernelBootArguments = directKernelBootArguments
         try JSONEncoder().encode(manifest).write(to: URL(fileURLWithPath: "\(staging)/replay.json"))
         let tar = try await runHostCommand("tar", ["-cf", path, "-C", staging, "."])
         #expect(tar.status == .exited(0))
@@ -98,5 +99,15 @@ struct RerunReplayCLITests {
         try await expectRefused(["replay", "\(root)/other.tar"] + work, saying: "\(meta): build 12.1 has image sha256 \(Self.sha256), not 2222")
         try await expectRefused(["replay", "\(root)/other.tar", "--workdir", "\(root)/empty", "--output-dir", output],
                                 saying: "this machine has no build 12.1 (x86_64): looked for \(root)/empty/builds/12.1/x86_64/meta.json")
+    }
+
+    /// A bundle of a run with --direct-kernel-boot replays with it (and its --kargs): this fake
+    /// build has no kernel, so the replay is refused for that, before anything boots.
+    @Test func replayBootsDirectlyWhenTheRunDid() async throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let meta = try makeBuild()
+        try await writeBundle(imageSHA256: Self.sha256, at: "\(root)/direct.tar", directKernelBootArguments: ["kiln.test=1"])
+        try await expectRefused(["replay", "\(root)/direct.tar", "--workdir", "\(root)/work", "--output-dir", output],
+                                saying: "\(meta): no \"images.kernel\": direct kernel boot needs the build's kernel and initramfs")
     }
 }

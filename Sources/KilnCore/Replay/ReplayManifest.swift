@@ -27,6 +27,9 @@ public struct ReplayManifest: Sendable, Equatable, Codable {
     /// `--memory` of the run, which overrides the test's own.
     public var memoryOverrideMiB: Int?
     public var consoleChecksWarnOnly: Bool
+    /// `--kargs` of a run with `--direct-kernel-boot` (empty when it had none); nil when the
+    /// machines booted from their disk.
+    public var directKernelBootArguments: [String]?
     /// Configs the run merged into every machine's (`--append-ignition`, `--append-butane`),
     /// as the Ignition files the bundle holds (`appended/N.ign`), with where each came from.
     public var appendedConfigs: [AppendedConfig]
