@@ -5,7 +5,9 @@ public import KilnPlatform
 extension LoadedBuild {
     /// The argument that makes Ignition run, which the disk's first boot entry carries and a
     /// direct kernel boot must give itself (the reference guest's boot loader entry has it;
-    /// Fedora CoreOS's GRUB adds it on the first boot).
+    /// Fedora CoreOS's GRUB adds it on the first boot). The guest removes it from its boot
+    /// loader entries once the first boot is complete, but a directly booted machine gets the
+    /// same command line on every boot: if a test reboots it, Ignition runs again.
     public static let ignitionFirstBootArgument = "ignition.firstboot"
 
     /// The build's own kernel and initramfs (`images.kernel`, `images.initramfs`), each checked
