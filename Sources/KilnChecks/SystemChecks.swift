@@ -110,7 +110,7 @@ enum SystemChecks {
         try ctx.require(!outside.succeeded, "the guest reached 1.1.1.1:53 although its network is restricted")
     }
 
-    static let kernelCommandLine = shared("basic.kernel-cmdline", "The console is on ttyS0, the kernel booted from the root partition, and it was started the way the machine was booted") { ctx in
+    static let kernelCommandLine = shared("basic.kernel-cmdline", "The console is on ttyS0, root is a disk partition, and the boot loader (or direct kernel boot) started the kernel") { ctx in
         let cmdline = try await ctx.machine.check("cat /proc/cmdline")
         try ctx.require(cmdline.split(separator: " ").contains("console=ttyS0") || cmdline.contains("console=ttyS0,"),
                         "no console=ttyS0 in '\(cmdline)'")
