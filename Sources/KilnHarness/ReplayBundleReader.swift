@@ -15,14 +15,17 @@ public enum ReplayBundleReader {
         }
     }
 
+    /// Unpacks the bundle at `path` into a new private directory in `parent` (default: the
+    /// temporary directory).
     /// - Throws: `ReplayError` naming the bundle and what is wrong with it; nothing is left
     ///   behind then.
-    public static func unpack(_ path: String) async throws -> Unpacked {
+    public static func unpack(_ path: String, in parent: String? = nil) async throws -> Unpacked {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw ReplayError("\(path): no such file (a failed test's replay.tar)")
         }
-        var template = Array("\(NSTemporaryDirectory().hasSuffix("/") ? NSTemporaryDirectory() : NSTemporaryDirectory() + "/")kiln-replay-XXXXXX".utf8CString)
+        let parent = parent ?? NSTemporaryDirectory()
+        var template = Array("\(parent.hasSuffix("/") ? parent : parent + "/")kiln-replay-XXXXXX".utf8CString)
         guard let created = mkdtemp(&template) else { throw SystemError("mkdtemp for \(path)", errno: errno) }
         let directory = String(cString: created)
         do {
