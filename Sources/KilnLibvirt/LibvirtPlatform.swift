@@ -22,7 +22,8 @@ public struct LibvirtPlatform: Platform {
     public let accelerator: Accelerator
     public let sshKey: SSHKeyPair
     public let logger: Logger
-    public let runID: String
+    /// Names the run's domains and work directories, unique per run.
+    public let runID: LibvirtRunID
     /// The host's OVMF firmware, looked up once per run (nil: none installed).
     let firmware: UEFIFirmware?
 
@@ -34,7 +35,7 @@ public struct LibvirtPlatform: Platform {
     /// - Throws: `MachineError.setupFailed` when qemu-img or (for UEFI images) OVMF is missing
     ///   on the host.
     public init(host: LibvirtHost, access: any LibvirtHostAccess = LocalHostAccess(), image: BootImage, imageSHA256: String,
-                accelerator: Accelerator, sshKey: SSHKeyPair, runID: String, logger: Logger) async throws {
+                accelerator: Accelerator, sshKey: SSHKeyPair, runID: LibvirtRunID, logger: Logger) async throws {
         guard (try? await access.run("command -v qemu-img")) != nil else {
             throw MachineError.setupFailed(machine: "-", "qemu-img not found on \(access.name) (Debian: qemu-utils)")
         }
@@ -132,7 +133,7 @@ public struct LibvirtPlatform: Platform {
         }
         let console = local ? "\(dir)/console.txt" : "\(work)/console.txt"
         let journal = local ? "\(dir)/\(JournalStream.fileName)" : "\(work)/\(JournalStream.fileName)"
-        let domainName = "kiln-\(runID)-\(spec.id)"
+        let domainName = runID.domainName(machine: spec.id)
         // On a remote host, the machine's private network is a socket there forwarded to the hub.
         var networkForward: HostPortForward?
         var networkSocket: String?
@@ -153,7 +154,7 @@ public struct LibvirtPlatform: Platform {
             // This machine: a port free here. A remote host: one there, forwarded here.
             let port = local ? try freeLoopbackPort() : Int.random(in: 20_000..<60_000)
             var xml = LibvirtDomainXML(
-                name: domainName, label: KilnDomainLabel(runID: runID, host: ProcessInfo.processInfo.hostName, pid: getpid()), memoryMiB: spec.memoryMiB, vcpus: spec.vcpus,
+                name: domainName, label: KilnDomainLabel(runID: runID.value, host: ProcessInfo.processInfo.hostName, pid: getpid()), memoryMiB: spec.memoryMiB, vcpus: spec.vcpus,
                 kvm: accelerator == .kvm, firmware: domainFirmware, overlayPath: overlay, additionalDiskPaths: disks,
                 configPath: hostConfigPath, consolePath: console, journalPath: journal,
                 sshPort: port, additionalNICs: spec.additionalNICs, allowOutsideNetwork: spec.allowOutsideNetwork,

@@ -194,7 +194,8 @@ struct RunCommand: AsyncParsableCommand {
     /// The `--connect` hosts as one pool. A remote host's accelerator is chosen from what it
     /// offers (with --accel auto); a host that cannot be set up ends the run before any test.
     private func libvirtPool(plan: RunPlan, key: SSHKeyPair, logger: Logger) async throws -> LibvirtPool {
-        let runID = (plan.outputDirectory as NSString).lastPathComponent
+        // Unique per run: another run on a shared host may use an output directory of the same name.
+        let runID = LibvirtRunID(outputDirectory: plan.outputDirectory)
         var members: [LibvirtPool.Member] = []
         var opened: [any LibvirtHostAccess] = []
         do {
