@@ -1,4 +1,5 @@
 import Foundation
+import KilnPlatform
 
 /// The live machine sessions of a work directory, `<workdir>/machines/`: one directory per
 /// session (mode 0750), holding its `session.json` (written atomically) and, for `kiln spawn`,

@@ -1,5 +1,6 @@
 import Foundation
 import KilnCore
+public import KilnPlatform
 
 /// Machines that outlive the command line that asked for them (`kiln spawn`, `kiln run
 /// --keep-failed`), as registered in the work directory: who holds them, and how to reach each.

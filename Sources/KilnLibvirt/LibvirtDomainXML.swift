@@ -20,7 +20,7 @@ public struct LibvirtDomainXML: Sendable, Equatable {
     }
 
     public var name: String
-    /// Kiln's label: the run, the host Kiln runs on and Kiln's pid there.
+    /// Kiln's label: the run, the host Kiln runs on, Kiln's pid and start time there.
     public var label: KilnDomainLabel
     public var memoryMiB: Int
     public var vcpus: Int
@@ -81,7 +81,7 @@ public struct LibvirtDomainXML: Sendable, Equatable {
             "<domain type='\(kvm ? "kvm" : "qemu")' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>",
             "  <name>\(c(name))</name>",
             "  <metadata>",
-            "    <kiln:run xmlns:kiln=\"\(Self.metadataNamespace)\" id=\"\(a(label.runID))\" host=\"\(a(label.host))\" pid=\"\(label.pid)\"/>",
+            "    \(label.element(namespace: Self.metadataNamespace))",
             "  </metadata>",
             "  <memory unit='MiB'>\(memoryMiB)</memory>",
             "  <vcpu>\(vcpus)</vcpu>",

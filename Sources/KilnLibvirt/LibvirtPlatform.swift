@@ -9,7 +9,7 @@ public import Logging
 /// kernel and initramfs, copied there once, the guest's SSH
 /// port forwarded back over the host's SSH connection, console and journal mirrored into the
 /// artifacts directory). Each domain is created with `AUTODESTROY`, so it dies with Kiln's
-/// connection whatever ends Kiln, and carries Kiln's label (run id, host and pid) for `kiln gc`.
+/// connection whatever ends Kiln, and carries Kiln's label (run id, host, pid and start time) for `kiln gc`.
 /// Its writable files (overlay, UEFI variables, extra disks; on a remote host also its config,
 /// console and journal) live on the host in a work directory of the run under ``workRoot``,
 /// removed with the machine.
@@ -26,10 +26,14 @@ public struct LibvirtPlatform: Platform {
     public let runID: LibvirtRunID
     /// The host's OVMF firmware, looked up once per run (nil: none installed).
     let firmware: UEFIFirmware?
+    /// This Kiln process, named in work directories and domain labels so that `kiln gc` can tell
+    /// it from a later process with the same pid.
+    let process = ProcessIdentity.current()
 
     /// Where runs keep their machines' writable files on a host:
-    /// `<workRoot>/<runID>-<pid>/<machine>/` on this machine, `<workRoot>/<runID>@<kiln's host>-<pid>/`
-    /// on a remote one.
+    /// `<workRoot>/<runID>-<pid>.<start time>/<machine>/` on this machine,
+    /// `<workRoot>/<runID>@<kiln's host>-<pid>.<start time>/` on a remote one (the start time as
+    /// in ``ProcessIdentity``: clock ticks after boot).
     public static let workRoot = "/var/tmp/kiln-libvirt"
 
     /// - Throws: `MachineError.setupFailed` when qemu-img or (for UEFI images) OVMF is missing
@@ -55,12 +59,15 @@ public struct LibvirtPlatform: Platform {
 
     /// This run's work directory on the host.
     public var runDirectory: String {
-        access.isLocal ? localRunDirectory : "\(Self.workRoot)/\(runID)@\(ProcessInfo.processInfo.hostName)-\(getpid())"
+        access.isLocal ? localRunDirectory : "\(Self.workRoot)/\(runID)@\(ProcessInfo.processInfo.hostName)-\(processTag)"
     }
 
     /// This run's work directory on this machine (where private networks' hub sockets are,
     /// for every host: a remote host reaches them through forwards).
-    public var localRunDirectory: String { "\(Self.workRoot)/\(runID)-\(getpid())" }
+    public var localRunDirectory: String { "\(Self.workRoot)/\(runID)-\(processTag)" }
+
+    /// `<pid>.<start time>`, as ``LeftoverCollector`` reads it back.
+    var processTag: String { "\(process.pid).\(process.startTime)" }
 
     public func withMachine<R: Sendable>(_ spec: MachineSpec, _ body: @escaping @Sendable (any Machine) async throws -> R) async throws -> R {
         let work = "\(runDirectory)/\(spec.id)"
@@ -150,11 +157,13 @@ public struct LibvirtPlatform: Platform {
             await networkForward?.cancel()
             if let networkSocket { _ = await Task { try? await access.run("rm -f \(Shell.quoted(networkSocket))") }.value }
         }
+        let label = KilnDomainLabel(runID: runID.value, host: ProcessInfo.processInfo.hostName, pid: process.pid,
+                                    startTime: process.startTime)
         for attempt in 1...3 {
             // This machine: a port free here. A remote host: one there, forwarded here.
             let port = local ? try freeLoopbackPort() : Int.random(in: 20_000..<60_000)
             var xml = LibvirtDomainXML(
-                name: domainName, label: KilnDomainLabel(runID: runID.value, host: ProcessInfo.processInfo.hostName, pid: getpid()), memoryMiB: spec.memoryMiB, vcpus: spec.vcpus,
+                name: domainName, label: label, memoryMiB: spec.memoryMiB, vcpus: spec.vcpus,
                 kvm: accelerator == .kvm, firmware: domainFirmware, overlayPath: overlay, additionalDiskPaths: disks,
                 configPath: hostConfigPath, consolePath: console, journalPath: journal,
                 sshPort: port, additionalNICs: spec.additionalNICs, allowOutsideNetwork: spec.allowOutsideNetwork,

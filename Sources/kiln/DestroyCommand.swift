@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KilnHarness
+import KilnPlatform
 
 /// `kiln destroy`: stops machines that `kiln spawn` or `kiln run --keep-failed` holds.
 struct DestroyCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KilnHarness
+import KilnPlatform
 import Logging
 
 /// `kiln spawn`: boots machines of a build to work on by hand (kola's `spawn`, cosa's `run`).

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import KilnHarness
+@testable import KilnPlatform
 
 /// The registry of machines that outlive a command line (`<workdir>/machines/`).
 struct MachineRegistryTests {

@@ -41,7 +41,8 @@ struct LibvirtConnectionTests {
         #expect(try domain.state() == .running)
         #expect(try domain.isPersistent() == false)
         let element = try #require(try domain.metadata(namespace: LibvirtDomainXML.metadataNamespace))
-        #expect(KilnDomainLabel(element: element) == KilnDomainLabel(runID: "run-1", host: "ci-host", pid: 4242), "\(element)")
+        #expect(KilnDomainLabel(element: element) == KilnDomainLabel(runID: "run-1", host: "ci-host", pid: 4242, startTime: 987_654),
+                "\(element)")
         #expect(try domain.metadata(namespace: "https://example.invalid/other") == nil)
         #expect(try connection.domain(named: name)?.name == name)
         try domain.destroy()
@@ -97,7 +98,7 @@ struct LibvirtConnectionTests {
         commandLine: "root=PARTLABEL=root-a rw console=ttyS0,115200n8 ignition.platform.id=qemu ignition.firstboot kiln.test=1 x<y&z")
 
     static func sample(name: String) -> LibvirtDomainXML {
-        LibvirtDomainXML(name: name, label: KilnDomainLabel(runID: "run-1", host: "ci-host", pid: 4242), memoryMiB: 1024, vcpus: 1, kvm: false,
+        LibvirtDomainXML(name: name, label: KilnDomainLabel(runID: "run-1", host: "ci-host", pid: 4242, startTime: 987_654), memoryMiB: 1024, vcpus: 1, kvm: false,
                          firmware: .uefi(code: "/usr/share/OVMF/OVMF_CODE_4M.fd", variables: "/run/kiln/m0/vars.fd"),
                          overlayPath: "/run/kiln/m0/overlay.qcow2", configPath: "/run/kiln/m0/config.ign",
                          consolePath: "/out/basic.ssh/m0/console.txt", journalPath: "/out/basic.ssh/m0/journal-stream.txt",
