@@ -25,8 +25,8 @@ extension RunObserver {
 
 /// How a run treats its tests beyond each test's own metadata.
 public struct RunOptions: Sendable {
-    /// At most this many tests (or shared-machine buckets) at once; the host's memory and CPUs
-    /// bound it further.
+    /// At most this many tests (or shared-machine buckets) at once; the hosts' memory and CPUs
+    /// (or slots) bound it further.
     public var parallel: Int
     /// Run failed tests once more in fresh machines; a pass then is `FLAKE`.
     public var rerun: Bool
@@ -63,8 +63,9 @@ public struct RunOptions: Sendable {
 
 /// Runs tests on a platform: exclusive tests each on their own machines, non-exclusive ones
 /// together on one shared machine (kola's buckets), every test within its own deadline, none
-/// before the host has the memory and CPUs its machines need. Artifacts go under
-/// `outputDirectory`.
+/// before the host has the memory and CPUs its machines need: this machine's (`budget`) when
+/// they run here, the platform's hosts' (`Platform.admit`) when they run elsewhere
+/// (`runsMachinesLocally` false). Artifacts go under `outputDirectory`.
 public struct TestRunner: Sendable {
     public let platform: any Platform
     public let renderer: MachineConfigRenderer
@@ -172,8 +173,11 @@ public struct TestRunner: Sendable {
         let queuedAt = (ContinuousClock.now - runStart).seconds
         let request = resources(of: job)
         observer?.waitingForResources([job.name], memoryMiB: request.memoryMiB, cpus: request.cpus)
+        // This machine's budget bounds machines that run here; a platform whose machines run on
+        // other hosts admits jobs by those hosts' room instead (`admit`, below).
+        let local = platform.runsMachinesLocally
         do {
-            try await budget.reserve(request)
+            if local { try await budget.reserve(request) }
         } catch {
             return job.tests.map { test in
                 TestReport(name: test.metadata.name, result: .skip, duration: .zero,
@@ -182,7 +186,7 @@ public struct TestRunner: Sendable {
         }
         let startedAt = (ContinuousClock.now - runStart).seconds
         var reports = await runRetryingInfrastructure(job)
-        budget.release(request)
+        if local { budget.release(request) }
         let endedAt = (ContinuousClock.now - runStart).seconds
         for index in reports.indices {
             reports[index].timeline = TestTimeline(queuedAt: queuedAt, startedAt: startedAt, endedAt: endedAt,
@@ -203,7 +207,7 @@ public struct TestRunner: Sendable {
             // Room on the platform's hosts is waited for here, before any deadline starts.
             let admission: PlatformAdmission?
             do {
-                admission = try await platform.admit(machines: machineCount(of: job))
+                admission = try await platform.admit(machines: machineCount(of: job), memoryMiB: machineMemoryMiB(of: job))
             } catch is CancellationError {
                 admission = nil
             } catch {
@@ -240,6 +244,14 @@ public struct TestRunner: Sendable {
         switch job {
         case .single(let test, _): max(1, test.metadata.clusterSize)
         case .bucket: 1
+        }
+    }
+
+    /// Guest memory of each of a job's machines (a bucket's machine has its largest test's).
+    func machineMemoryMiB(of job: Job) -> Int {
+        switch job {
+        case .single(let test, _): memoryMiB(of: test)
+        case .bucket(let tests, _): tests.map(memoryMiB).max() ?? 1024
         }
     }
 

@@ -7,11 +7,15 @@ public struct LibvirtError: Error, Sendable, CustomStringConvertible {
     public var operation: String
     /// libvirt's `virErrorNumber` (`VIR_ERR_NO_DOMAIN` is 42, ...); -1 when libvirt said nothing.
     public var code: Int32
+    /// libvirt's `virErrorDomain`: the part of libvirt that raised it (`VIR_FROM_QEMU` is 10,
+    /// `VIR_FROM_RPC` 7, ...); -1 when libvirt said nothing.
+    public var domain: Int32
     public var message: String
 
-    public init(operation: String, code: Int32, message: String) {
+    public init(operation: String, code: Int32, domain: Int32 = -1, message: String) {
         self.operation = operation
         self.code = code
+        self.domain = domain
         self.message = message
     }
 
@@ -20,7 +24,7 @@ public struct LibvirtError: Error, Sendable, CustomStringConvertible {
         guard let error = virGetLastError() else {
             return LibvirtError(operation: operation, code: -1, message: "unknown libvirt error")
         }
-        return LibvirtError(operation: operation, code: error.pointee.code,
+        return LibvirtError(operation: operation, code: error.pointee.code, domain: error.pointee.domain,
                             message: error.pointee.message.map { String(cString: $0) } ?? "no message")
     }
 

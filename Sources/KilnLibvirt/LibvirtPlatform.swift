@@ -188,7 +188,7 @@ public struct LibvirtPlatform: Platform {
                     continue
                 }
                 await cleanUpNetwork()
-                throw MachineError.setupFailed(machine: spec.id, "\(error)")
+                throw DomainStartFailure(machine: spec.id, error: error)
             }
             let forward: HostPortForward
             do {

@@ -5,55 +5,39 @@ public import Logging
 import Synchronization
 
 /// Several libvirt hosts as one platform: each machine goes to a live host with a free slot
-/// (the one with the most), and a host that fails — its connection lost, or domains it will not
-/// start — is drained: no new machine goes there, and the machines running on it end with an
-/// ``InfrastructureFailure``, which the runner answers by running their tests again elsewhere.
+/// (the one with the most) and memory for it, and a host that fails — its connection lost, or
+/// domains it will not start, by libvirt's error codes (``DomainStartVerdict``) — is drained: no
+/// new machine goes there, and the machines running on it end with an ``InfrastructureFailure``,
+/// which the runner answers by running their tests again elsewhere. Jobs are admitted by the
+/// hosts' room (``admit(machines:memoryMiB:)``), not by this machine's: the machines run there.
 public final class LibvirtPool: Platform {
     public let name = "libvirt"
     public let hosts: [Member]
     private let logger: Logger
-    /// Held while a machine's host is chosen and its slot taken, so that two machines placed at
+    /// Held while machines' hosts are chosen and their room taken, so that two placements at
     /// once see each other's choice (else both take the host that looked freest).
     private let placement = Mutex(())
 
-    /// One host of the pool.
+    /// What QEMU takes beyond a guest's RAM, as the local budget counts it
+    /// (`ResourceRequest.qemuOverheadMiB`): a machine holds its memory plus this on its host.
+    public static let qemuOverheadMiB = 256
+
+    /// One host of the pool: its platform and its room.
     public final class Member: Sendable {
         public let platform: LibvirtPlatform
-        public let capacity: Int
-        private struct State {
-            var running = 0
-            var drained: String?
-        }
-        private let state = Mutex(State())
+        public let room: HostRoom
 
-        public init(platform: LibvirtPlatform, capacity: Int) {
+        /// - Parameters:
+        ///   - capacity: machines at once.
+        ///   - memoryMiB: MiB for guests (with QEMU's overhead) on the host; nil: not limited.
+        public init(platform: LibvirtPlatform, capacity: Int, memoryMiB: Int?) {
             self.platform = platform
-            self.capacity = capacity
+            self.room = HostRoom(capacity: capacity, memoryMiB: memoryMiB)
         }
 
         public var uri: String { platform.host.connection.uri }
-        var drainedBecause: String? { state.withLock { $0.drained } }
-        var freeSlots: Int { state.withLock { $0.drained == nil ? capacity - $0.running : 0 } }
-        var running: Int { state.withLock { $0.running } }
-
-        func take() -> Bool {
-            state.withLock { state in
-                guard state.drained == nil, state.running < capacity else { return false }
-                state.running += 1
-                return true
-            }
-        }
-
-        func give() { state.withLock { $0.running -= 1 } }
-
-        /// Marks the host failed; true the first time.
-        func drain(_ reason: String) -> Bool {
-            state.withLock { state in
-                guard state.drained == nil else { return false }
-                state.drained = reason
-                return true
-            }
-        }
+        public var capacity: Int { room.capacity }
+        var drainedBecause: String? { room.drainedBecause }
 
         /// Why the host cannot be used now, or nil while its connection lives.
         var failure: String? { platform.host.connection.isAlive ? nil : "the connection to \(uri) was lost" }
@@ -64,52 +48,101 @@ public final class LibvirtPool: Platform {
         self.logger = logger
     }
 
-    /// Machines the pool runs at once while every host lives.
+    /// Machines the pool runs at once while every host lives: the sum of their slots.
     public var capacity: Int { hosts.map(\.capacity).reduce(0, +) }
 
-    /// Slots for a job's `machines`, across live hosts, waited for before the job's deadline.
-    public func admit(machines: Int) async throws -> PlatformAdmission? {
+    /// Machines the live hosts run at once: `--parallel auto` on this platform.
+    public var liveCapacity: Int { hosts.filter { $0.drainedBecause == nil }.map(\.capacity).reduce(0, +) }
+
+    /// The local budget does not apply: machines run on the hosts, whose room this pool keeps.
+    public var runsMachinesLocally: Bool { false }
+
+    /// Why a job of `machines` machines of `memoryMiB` each (guest RAM) could never run on the
+    /// pool, even with every host live and idle; nil when it can.
+    public func neverFits(machines: Int, memoryMiB: Int) -> String? {
+        guard case .never(let reason) = PoolPlacement.refusal(hosts.map(\.room), machines: machines,
+                                                                 memoryMiB: memoryMiB + Self.qemuOverheadMiB)
+        else { return nil }
+        return reason
+    }
+
+    /// Slots and memory for a job's `machines` (`memoryMiB` of guest RAM each), across live
+    /// hosts, waited for before the job's deadline. A job that can never fit is refused: with a
+    /// plain error when no host of the pool could hold it, with an ``InfrastructureFailure``
+    /// when only the live ones cannot (others were drained).
+    public func admit(machines: Int, memoryMiB: Int) async throws -> PlatformAdmission? {
+        let need = memoryMiB + Self.qemuOverheadMiB
+        let rooms = hosts.map(\.room)
         while true {
             try Task.checkCancellation()
             guard hosts.contains(where: { $0.drainedBecause == nil }) else { return nil }  // withMachine says why
-            let live = hosts.filter { $0.drainedBecause == nil }
-            let liveCapacity = live.map(\.capacity).reduce(0, +)
-            guard liveCapacity >= machines else {
+            switch PoolPlacement.refusal(rooms, machines: machines, memoryMiB: need) {
+            case .never(let reason):
+                throw MachineError.setupFailed(machine: "-", "no libvirt host of the pool can run this job: \(reason)")
+            case .notOnLiveHosts(let reason):
                 // Waiting would never end: the hosts left cannot hold the job's machines at once.
-                throw InfrastructureFailure(host: live.map(\.uri).joined(separator: ", "),
-                                            reason: "the job needs \(machines) machines at once and the live hosts have \(liveCapacity) slots")
+                throw InfrastructureFailure(host: hosts.filter { $0.drainedBecause == nil }.map(\.uri).joined(separator: ", "),
+                                            reason: reason)
+            case nil:
+                break
             }
-            var taken: [Member] = []
-            for _ in 0..<machines {
-                guard let member = Self.inPreferredOrder(hosts).first(where: { $0.take() }) else { break }
-                taken.append(member)
-            }
-            if taken.count == machines {
+            if let taken = placement.withLock({ _ in PoolPlacement.admit(rooms, machines: machines, memoryMiB: need) }) {
                 let hosts = self.hosts
-                return PlatformAdmission(slots: taken.map(\.uri)) { uris in
-                    for uri in uris { hosts.first { $0.uri == uri }?.give() }
+                return PlatformAdmission(slots: taken.map { hosts[$0].uri }, memoryMiB: need) { uris in
+                    for uri in uris { hosts.first { $0.uri == uri }?.room.give(memoryMiB: need) }
                 }
             }
-            taken.forEach { $0.give() }
             try await Task.sleep(for: .milliseconds(200))
         }
     }
 
     public func withMachine<R: Sendable>(_ spec: MachineSpec, _ body: @escaping @Sendable (any Machine) async throws -> R) async throws -> R {
-        // A slot the job's admission set aside (given back with the admission), else one now.
         if let refusal = PlatformAdmission.current?.refusal { throw refusal }
-        let admitted = PlatformAdmission.current?.take().flatMap { uri in hosts.first { $0.uri == uri && $0.drainedBecause == nil } }
-        let member: Member
-        if let admitted { member = admitted } else { member = try await acquire(for: spec.id) }
-        defer { if admitted == nil { member.give() } }
+        let need = spec.memoryMiB + Self.qemuOverheadMiB
+        // A slot the job's admission set aside (given back with the admission), else one now.
+        var member: Member?
+        var extra = 0
+        if let admission = PlatformAdmission.current, let uri = admission.take(),
+            let admitted = hosts.first(where: { $0.uri == uri && $0.drainedBecause == nil })
+        {
+            // A machine larger than its admission (a test's own spec) needs the rest on that host.
+            let more = max(0, need - admission.memoryMiB)
+            if more == 0 || admitted.room.takeMemory(more) {
+                member = admitted
+                extra = more
+            }
+        }
+        let admitted = member != nil
+        let host: Member
+        if let member { host = member } else { host = try await acquire(for: spec.id, memoryMiB: need) }
+        defer {
+            if admitted { host.room.giveMemory(extra) } else { host.room.give(memoryMiB: need) }
+        }
+        // A domain that started ends the host's streak of failed starts.
+        var spec = spec
+        spec.onStarted = { [onStarted = spec.onStarted] machine in
+            host.room.recordStart()
+            onStarted?(machine)
+        }
+        let counted = spec
         do {
-            return try await watching(member) { try await member.platform.withMachine(spec, body) }
+            return try await watching(host) { try await host.platform.withMachine(counted, body) }
         } catch let failure as InfrastructureFailure {
             throw failure
-        } catch {
-            if let reason = member.failure ?? Self.hostRefusal(error) {
-                throw drain(member, reason)
+        } catch let failure as DomainStartFailure {
+            let verdict = DomainStartVerdict.classify(failure.error, connectionAlive: host.failure == nil)
+            if let reason = host.room.recordStartFailure(verdict, "\(failure.error)") {
+                throw drain(host, reason)
             }
+            logger.info("domain not started", metadata: ["machine": "\(spec.id)", "host": "\(host.uri)", "verdict": "\(verdict)"])
+            guard verdict == .machineSide else {
+                // The host's, but not yet enough to drain it: the test runs again (its verdict
+                // must not come from a host that failed it), maybe there, where a second failure drains it.
+                throw InfrastructureFailure(host: host.uri, reason: "it would not start a domain (\(failure.error))")
+            }
+            throw MachineError.setupFailed(machine: failure.machine, "\(failure.error)")
+        } catch {
+            if let reason = host.failure { throw drain(host, reason) }
             throw error
         }
     }
@@ -139,8 +172,8 @@ public final class LibvirtPool: Platform {
         }
     }
 
-    /// A free slot on a live host, waiting for one while all are busy.
-    private func acquire(for machine: String) async throws -> Member {
+    /// A free slot and `memoryMiB` on a live host, waiting for them while all are busy.
+    private func acquire(for machine: String, memoryMiB: Int) async throws -> Member {
         while true {
             try Task.checkCancellation()
             let live = hosts.filter { $0.drainedBecause == nil }
@@ -149,10 +182,18 @@ public final class LibvirtPool: Platform {
                                             reason: "every host of the pool failed: "
                                                 + hosts.map { "\($0.uri): \($0.drainedBecause ?? "?")" }.joined(separator: "; "))
             }
-            let placed = placement.withLock { _ in Self.inPreferredOrder(live).first { $0.take() } }
-            if let member = placed {
-                logger.info("placed", metadata: ["machine": "\(machine)", "host": "\(member.uri)"])
-                return member
+            switch PoolPlacement.refusal(hosts.map(\.room), machines: 1, memoryMiB: memoryMiB) {
+            case .never(let reason):
+                throw MachineError.setupFailed(machine: machine, "no libvirt host of the pool can run this machine: \(reason)")
+            case .notOnLiveHosts(let reason):
+                throw InfrastructureFailure(host: live.map(\.uri).joined(separator: ", "), reason: reason)
+            case nil:
+                break
+            }
+            let placed = placement.withLock { _ in PoolPlacement.place(hosts.map(\.room), memoryMiB: memoryMiB) }
+            if let index = placed {
+                logger.info("placed", metadata: ["machine": "\(machine)", "host": "\(hosts[index].uri)"])
+                return hosts[index]
             }
             try await Task.sleep(for: .milliseconds(200))
         }
@@ -178,27 +219,10 @@ public final class LibvirtPool: Platform {
         }
     }
 
-    /// Hosts in the order a machine tries them: the most free slots first, then the fewest
-    /// machines running (so that equal hosts share the work), then the order they were given.
-    static func inPreferredOrder(_ members: [Member]) -> [Member] {
-        members.enumerated().map { (index: $0.offset, member: $0.element, free: $0.element.freeSlots, running: $0.element.running) }
-            .sorted { ($1.free, $0.running, $0.index) < ($0.free, $1.running, $1.index) }
-            .map(\.member)
-    }
-
     private func drain(_ member: Member, _ reason: String) -> InfrastructureFailure {
-        if member.drain(reason) {
+        if member.room.drain(reason) {
             logger.warning("host drained: \(reason)", metadata: ["host": "\(member.uri)"])
         }
         return InfrastructureFailure(host: member.uri, reason: reason)
-    }
-
-    /// A libvirt error at domain creation that says the host, not the machine, is at fault.
-    static func hostRefusal(_ error: any Error) -> String? {
-        guard case MachineError.setupFailed(_, let text) = error, text.hasPrefix("libvirt: create a domain failed") else { return nil }
-        // Errors in the XML or the image are the run's; a daemon that cannot start QEMU is the host's.
-        let hostSide = ["Cannot recv data", "End of file while reading data", "Broken pipe", "internal error", "Unable to",
-                        "Failed to connect", "no connection driver", "Connection reset"]
-        return hostSide.contains(where: text.contains) ? "it would not start a domain: \(text)" : nil
     }
 }

@@ -91,14 +91,21 @@ public protocol Platform: Sendable {
     /// this platform's hypervisors can take it.
     func privateNetwork(machines: Int, name: String) throws -> PrivateNetwork
 
-    /// Waits, before a job's deadline starts, until `machines` machines can start at once, and
-    /// sets that room aside; nil when the platform never makes a machine wait (the runner's
-    /// budget is enough).
-    func admit(machines: Int) async throws -> PlatformAdmission?
+    /// Waits, before a job's deadline starts, until `machines` machines of `memoryMiB` of guest
+    /// RAM each can start at once, and sets that room aside; nil when the platform never makes a
+    /// machine wait (the runner's budget is enough).
+    func admit(machines: Int, memoryMiB: Int) async throws -> PlatformAdmission?
+
+    /// Whether machines run on this machine, so that the run's local memory and CPU budget
+    /// bounds them; false for a platform whose machines run on other hosts and whose
+    /// ``admit(machines:memoryMiB:)`` waits for those hosts' room.
+    var runsMachinesLocally: Bool { get }
 }
 
 extension Platform {
-    public func admit(machines: Int) async throws -> PlatformAdmission? { nil }
+    public func admit(machines: Int, memoryMiB: Int) async throws -> PlatformAdmission? { nil }
+
+    public var runsMachinesLocally: Bool { true }
 
     /// Socket pairs whose ends are handed to the hypervisor processes Kiln starts.
     public func privateNetwork(machines: Int, name: String) throws -> PrivateNetwork {

@@ -10,15 +10,18 @@ public final class PlatformAdmission: Sendable {
 
     private let slots: Mutex<(free: [String], held: [String])>
     private let giveBack: @Sendable ([String]) -> Void
+    /// MiB set aside with each slot (0 when the platform does not count memory).
+    public let memoryMiB: Int
     /// Why the platform cannot take the job at all (its machines never fit); `withMachine`
     /// throws it rather than wait forever.
     public let refusal: (any Error)?
 
-    /// `slots`: one key (the platform's name for a host) per machine; `giveBack` returns slots
-    /// to the platform.
-    public init(slots: [String], giveBack: @escaping @Sendable ([String]) -> Void) {
+    /// `slots`: one key (the platform's name for a host) per machine, each with `memoryMiB`
+    /// set aside; `giveBack` returns slots (and their memory) to the platform.
+    public init(slots: [String], memoryMiB: Int = 0, giveBack: @escaping @Sendable ([String]) -> Void) {
         self.slots = Mutex((free: slots, held: slots))
         self.giveBack = giveBack
+        self.memoryMiB = memoryMiB
         self.refusal = nil
     }
 
@@ -26,6 +29,7 @@ public final class PlatformAdmission: Sendable {
     public init(refusal error: any Error) {
         self.slots = Mutex((free: [], held: []))
         self.giveBack = { _ in }
+        self.memoryMiB = 0
         self.refusal = error
     }
 

@@ -33,7 +33,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Where the run's artifacts and reports go; must not exist or be empty. Default: _kiln/<platform>-<time>-<pid>.")
     var outputDir: String?
 
-    @Option(help: "How many tests run at once: a number, or auto (the host's CPUs). Memory and CPUs bound it further.")
+    @Option(help: "How many tests run at once: a number, or auto (this machine's CPUs; with --platform libvirt, the sum of the hosts' capacities). Memory and CPUs (on libvirt: each host's slots and memory) bound it further.")
     var parallel: String = "auto"
 
     @Option(help: "Where machines run: qemu (QEMU as Kiln's child) or libvirt (transient domains of --connect's daemon).")
@@ -103,7 +103,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         RunSession.bootstrapLogging(debug ? .debug : verbose ? .info : .warning)
         let logger = Logger(label: "kiln")
-        let plan = try await prepare()
+        var plan = try await prepare()
         let keeper = try keeperIfAsked()
         let printer = ProgressPrinter(total: plan.tests.count)
         printer.say("kiln: build \(plan.build.metadata.buildID) (\(plan.build.metadata.name), \(plan.build.metadata.architecture)), image sha256 verified")
@@ -115,7 +115,9 @@ struct RunCommand: AsyncParsableCommand {
         for skipped in plan.skipped { printer.say("--- SKIP: \(skipped.name) (\(skipped.error ?? "skipped"))") }
         try ArtifactDirectory.create(plan.outputDirectory)
         RunOutputDirectory.linkLatest(plan.outputDirectory)
-        printer.say("kiln: \(plan.tests.count) test(s), up to \(plan.parallel) at a time within \(plan.budget.totalMemoryMiB) MiB and \(plan.budget.totalCPUs) CPUs; output in \(plan.outputDirectory)")
+        if self.platform != "libvirt" {
+            printer.say("kiln: \(plan.tests.count) test(s), up to \(plan.parallel) at a time within \(plan.budget.totalMemoryMiB) MiB and \(plan.budget.totalCPUs) CPUs; output in \(plan.outputDirectory)")
+        }
 
         let (key, identityFile) = RunSession.key(output: plan.outputDirectory)
         defer { if let identityFile { try? FileManager.default.removeItem(atPath: identityFile) } }
@@ -126,12 +128,22 @@ struct RunCommand: AsyncParsableCommand {
                 let pool = try await libvirtPool(plan: plan, key: key, logger: logger)
                 for member in pool.hosts {
                     let where_ = member.platform.access.isLocal ? "" : " on \(member.platform.access.name)"
-                    printer.say("kiln: libvirt \(member.uri): up to \(member.capacity) machine(s), \(member.platform.accelerator.rawValue), transient domains, work files in \(member.platform.runDirectory)\(where_)")
+                    let memory = member.room.memoryMiB.map { " within \($0) MiB" } ?? ""
+                    printer.say("kiln: libvirt \(member.uri): up to \(member.capacity) machine(s)\(memory), \(member.platform.accelerator.rawValue), transient domains, work files in \(member.platform.runDirectory)\(where_)")
                 }
+                if let refusal = Self.neverFitting(plan.tests, on: pool, memoryOverrideMiB: memory) {
+                    await pool.finish()
+                    throw Self.fail(refusal, status: 2)
+                }
+                // The machines run on the hosts: their slots bound the run, not this machine's CPUs.
+                if plan.parallelAuto { plan.parallel = max(1, min(pool.liveCapacity, plan.tests.count)) }
+                printer.say("kiln: \(plan.tests.count) test(s), up to \(plan.parallel) at a time on \(pool.hosts.count) libvirt host(s) with \(pool.capacity) slot(s); output in \(plan.outputDirectory)")
                 platform = pool
             default:
                 platform = try QEMUPlatform(image: plan.build.image, accelerator: plan.accelerator, sshKey: key, logger: logger)
             }
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             throw Self.fail("\(error)", status: 2)
         }
@@ -210,19 +222,34 @@ struct RunCommand: AsyncParsableCommand {
                 let host = try LibvirtHost(uri: argument.uri)
                 let resources = try host.connection.hostResources()
                 let capacity = argument.capacity ?? LibvirtHostArgument.defaultCapacity(memoryMiB: resources.memoryMiB, cpus: resources.cpus)
+                // What the host can give guests now, less room for the host itself: a machine must fit it.
+                let memoryMiB = max(0, try host.connection.availableMemoryMiB() - HostResources.headroomMiB)
                 var accelerator = plan.accelerator
                 if !access.isLocal, let request = AcceleratorRequest(rawValue: accel), request == .auto {
                     accelerator = try await access.virtualization().choose(request).accelerator
                 }
                 let platform = try await LibvirtPlatform(host: host, access: access, image: plan.build.image, imageSHA256: plan.build.imageSHA256,
                                                          accelerator: accelerator, sshKey: key, runID: runID, logger: logger)
-                members.append(LibvirtPool.Member(platform: platform, capacity: capacity))
+                members.append(LibvirtPool.Member(platform: platform, capacity: capacity, memoryMiB: memoryMiB))
             }
         } catch {
             for access in opened { await access.close() }
             throw error
         }
         return LibvirtPool(hosts: members, logger: logger)
+    }
+
+    /// Why one of `tests` could never run on `pool` (its machines at once, each with its memory),
+    /// or nil when all can.
+    static func neverFitting(_ tests: [RegisteredTest], on pool: LibvirtPool, memoryOverrideMiB: Int?) -> String? {
+        for test in tests {
+            let machines = max(1, test.metadata.clusterSize)
+            let memory = memoryOverrideMiB ?? test.metadata.machine.memoryMiB
+            if let reason = pool.neverFits(machines: machines, memoryMiB: memory) {
+                return "\(test.metadata.name) cannot run on the libvirt hosts: \(reason)"
+            }
+        }
+        return nil
     }
 
     static func fail(_ message: String, status: Int32) -> ExitCode {

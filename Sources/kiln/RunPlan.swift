@@ -19,7 +19,11 @@ struct RunPlan {
     var appended: [(config: IgnitionConfig, source: String)]
     var accelerator: Accelerator
     var acceleratorReason: String
+    /// Tests at once; with `--parallel auto` on libvirt, the pool's slots replace it.
     var parallel: Int
+    /// `--parallel auto`.
+    var parallelAuto: Bool
+    /// This machine's memory and CPUs, for machines that run here (not on libvirt).
     var budget: ResourceBudget
     var outputDirectory: String
     /// `--connect` for `--platform libvirt`.
@@ -95,7 +99,8 @@ extension RunCommand {
                 tests = part.take(tests)
                 if tests.isEmpty { throw InputError("shard \(part) of the selection is empty") }
             }
-            for test in tests {
+            // On libvirt the machines run on the hosts: the pool checks what fits there, once it knows them.
+            for test in tests where platform != "libvirt" {
                 let request = ResourceRequest(test: test, memoryOverrideMiB: memory)
                 if budget.exceedsHost(request) {
                     throw InputError("\(test.metadata.name) needs \(request.memoryMiB) MiB for its machines; this host can give \(budget.totalMemoryMiB) MiB")
@@ -152,8 +157,8 @@ extension RunCommand {
             return RunPlan(build: loaded, tests: tests, skipped: skipped, knownFailures: knownFailures,
                            consoleChecksWarnOnly: consoleChecksWarnOnly, warnings: warnings, appended: appended,
                            accelerator: accelerator, acceleratorReason: reason, parallel: max(1, min(parallelCount, tests.count)),
-                           budget: budget, outputDirectory: output, libvirtHosts: libvirtHosts, external: external,
-                           stream: target.stream, directKernelBoot: directKernelBoot)
+                           parallelAuto: parallel == "auto", budget: budget, outputDirectory: output, libvirtHosts: libvirtHosts,
+                           external: external, stream: target.stream, directKernelBoot: directKernelBoot)
         } catch let error as RegistryError {
             throw Self.fail("\(error)", status: 2)
         } catch let error as InputError {
