@@ -49,6 +49,18 @@ public final class LibvirtDomain: @unchecked Sendable {
         guard virDomainDestroy(pointer) == 0 else { throw LibvirtError.last(operation: "destroy \(name)") }
     }
 
+    /// Asks the guest to power off (ACPI, or the agent): the domain stops once the guest has
+    /// shut down, with a `stopped(shutdown)` event. A transient domain is gone afterwards.
+    public func shutdown() throws(LibvirtError) {
+        guard virDomainShutdown(pointer) == 0 else { throw LibvirtError.last(operation: "shut down \(name)") }
+    }
+
+    /// Asks the guest to reboot; the domain then does what its `<on_reboot>` says (Kiln's:
+    /// restart, in the same domain, with a reboot event).
+    public func reboot() throws(LibvirtError) {
+        guard virDomainReboot(pointer, 0) == 0 else { throw LibvirtError.last(operation: "reboot \(name)") }
+    }
+
     /// The domain's XML as libvirt has it now.
     public func xmlDescription() throws(LibvirtError) -> String {
         guard let text = virDomainGetXMLDesc(pointer, 0) else { throw LibvirtError.last(operation: "XML of \(name)") }
