@@ -78,7 +78,7 @@ public struct LibvirtPlatform: Platform {
                 try await machine.use(body)
             } onCancel: {
                 // A cancelled test (its deadline, or Kiln stopping) ends its domain at once.
-                try? machine.domain.destroy()
+                machine.destroySoon()
             }
             await removeWork(work)
             return result

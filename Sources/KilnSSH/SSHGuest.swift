@@ -7,8 +7,9 @@ import Synchronization
 /// What a machine's hypervisor tells the SSH side: whether it is still running, why it ended,
 /// and how many times the guest has reset (a reboot within the same hypervisor).
 public protocol HypervisorLink: Sendable {
-    /// True once the hypervisor (the QEMU process, the libvirt domain) has ended.
-    var hasEnded: Bool { get }
+    /// True once the hypervisor (the QEMU process, the libvirt domain) has ended. Async: a
+    /// platform may have to ask a (remote) daemon, which it does off Swift's cooperative pool.
+    var hasEnded: Bool { get async }
     /// The error that explains the end: exit status, shutdown reason, console lines.
     func endedError() -> any Error
     /// Resets of the guest seen so far.
@@ -75,10 +76,11 @@ public final class SSHGuest: Sendable {
             }
             // A broken connection is often the hypervisor ending (a guest panic, a crash); its
             // status and console explain it better than libssh2 does. Its end may lag a little.
-            for _ in 0..<60 where !hypervisor.hasEnded {
+            for _ in 0..<60 {
+                if await hypervisor.hasEnded { throw hypervisor.endedError() }
                 try? await Task.sleep(for: .milliseconds(50))
             }
-            if hypervisor.hasEnded { throw hypervisor.endedError() }
+            if await hypervisor.hasEnded { throw hypervisor.endedError() }
             throw error
         }
     }
@@ -96,7 +98,7 @@ public final class SSHGuest: Sendable {
         await closeConnection()
         let deadline = ContinuousClock.now + .seconds(300)
         while hypervisor.resetCount == resets {
-            if hypervisor.hasEnded { throw hypervisor.endedError() }
+            if await hypervisor.hasEnded { throw hypervisor.endedError() }
             guard ContinuousClock.now < deadline else {
                 throw MachineError.setupFailed(machine: id, "the guest did not reset within 300s of `systemctl reboot`")
             }
@@ -174,7 +176,7 @@ public final class SSHGuest: Sendable {
             try Task.checkCancellation()
             console.poll()
             if let fatal = console.fatal { throw MachineError.bootFailed(machine: id, fatal, console: console.path) }
-            if hypervisor.hasEnded { throw hypervisor.endedError() }
+            if await hypervisor.hasEnded { throw hypervisor.endedError() }
             do {
                 // The guest prints its host key on the console before sshd starts: a server
                 // presenting another key is not this machine. Guests that print none are trusted.
@@ -225,7 +227,8 @@ public final class SSHGuest: Sendable {
     /// Saves the guest's journal as `journal.txt` next to its console, while the machine still
     /// answers. Best effort: a machine that no longer answers leaves only its console.
     public func saveJournal() async {
-        guard !hypervisor.hasEnded, let connection = state.withLock({ $0.connection }) else { return }
+        let ended = await hypervisor.hasEnded
+        guard !ended, let connection = state.withLock({ $0.connection }) else { return }
         guard let journal = try? await connection.exec("journalctl --no-pager -o short-monotonic", timeout: .seconds(30)),
             journal.succeeded
         else { return }

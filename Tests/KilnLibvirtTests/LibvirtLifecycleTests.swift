@@ -1,4 +1,5 @@
 import Foundation
+import KilnPlatform
 import Testing
 
 @testable import KilnLibvirt
@@ -58,5 +59,25 @@ struct LibvirtLifecycleTests {
         try domain.destroy()
         let seen = await events(of: name, in: subscription)
         #expect(seen == [.started, .stopped(reason: .destroyed)], "no event between start and destroy: \(seen)")
+    }
+}
+
+/// Whether a machine's domain has ended, asked on the machine's own thread (not Swift's
+/// cooperative pool), against the test driver.
+struct LibvirtLinkTests {
+    @Test(.timeLimit(.minutes(1)))
+    func hasEndedAsksLibvirtOnTheMachinesThread() async throws {
+        let connection = try LibvirtConnection(uri: "test:///default")
+        let name = "kiln-link-\(UUID().uuidString.prefix(8))"
+        let domain = try connection.createTransientDomain(xml: LibvirtConnectionTests.sample(name: name).rendered)
+        let calls = DedicatedThread(name: "test-\(name)")
+        let link = LibvirtLink(id: name, domain: domain, calls: calls, watch: LibvirtHost.DomainWatch(),
+                               console: ConsoleWatcher(path: "/nonexistent/console.txt", started: .now),
+                               uri: connection.uri, qemuLog: nil)
+        #expect(await link.hasEnded == false, "no event yet, and libvirt says it runs")
+        try await calls.run { try domain.destroy() }
+        #expect(await link.hasEnded, "libvirt says it is gone, without any event")
+        calls.stop()
+        #expect(await link.hasEnded, "a machine whose thread was stopped has ended")
     }
 }
