@@ -71,7 +71,7 @@ extension IntegrationTests {
                 let xml = try String(contentsOfFile: "\(dir)/domain.xml", encoding: .utf8)
                 #expect(xml.contains("hostfwd=tcp:127.0.0.1:") && xml.contains("restrict=on"))
                 // The machine's files were on the remote host; its console came back here whole.
-                #expect(xml.contains("\(LibvirtPlatform.workRoot)/lv-run@"), "\(xml)")
+                #expect(xml.contains("\(LibvirtPlatform.workRoot)/lv-run-") && xml.contains("@\(ProcessInfo.processInfo.hostName)-"), "\(xml)")
                 let console = try String(contentsOfFile: "\(dir)/console.txt", encoding: .utf8)
                 #expect(console.contains("Linux version") && console.contains("login:"), "\(dir)/console.txt is incomplete")
             }
@@ -86,7 +86,7 @@ extension IntegrationTests {
             #expect(!work.contains { $0.hasPrefix("lv-run") }, "the run's work files were left: \(work)")
             let remoteWork = try await LibvirtDaemon.onRemoteHost("ls \(LibvirtPlatform.workRoot)")
             #expect(!remoteWork.contains("lv-run"), "the run's work files were left on the remote host: \(remoteWork)")
-            #expect(HostProcesses.matching("lv-run@").isEmpty, "a mirror of the run still runs")
+            #expect(HostProcesses.matching("@\(ProcessInfo.processInfo.hostName)-\(kiln.process.pid).").isEmpty, "a mirror of the run still runs")
             let sha256 = try LoadedBuild.load(from: ReferenceBuild.path).imageSHA256
             _ = try await LibvirtDaemon.onRemoteHost("test -s \(SSHHostAccess.imageDirectory)/\(sha256).qcow2")
             // libvirt did not take the build's image: QEMU ran as root without relabelling.
@@ -104,16 +104,18 @@ extension IntegrationTests {
                 ["run", "--platform", "libvirt", "basic.ssh", "--build", ReferenceBuild.path, "--output-dir", out], in: scratch.path)
             let connection = try LibvirtConnection(uri: "qemu:///system")
             // AUTODESTROY: the daemon ends the domain once Kiln's connection is gone.
-            try await Self.killOnceStarted(kiln, domain: "kiln-lv-killed-basic.ssh-m0", on: connection)
-            // What is left are the run's work files, which gc finds and removes, and nothing else.
-            let leftover = "\(LibvirtPlatform.workRoot)/lv-killed-\(kiln.process.pid)"
-            #expect(FileManager.default.fileExists(atPath: leftover))
+            let domain = try await Self.killOnceStarted(kiln, run: "lv-killed", machine: "basic.ssh-m0", on: connection)
+            // What is left are the run's work files (`<run id>-<pid>.<start time>`), which gc
+            // finds and removes, and nothing else.
+            let entry = try #require(Self.workDirectory(of: kiln, run: "lv-killed", domain: domain,
+                                                        in: (try? FileManager.default.contentsOfDirectory(atPath: LibvirtPlatform.workRoot)) ?? []))
+            let leftover = "\(LibvirtPlatform.workRoot)/\(entry)"
             let (dryStatus, dry) = try await KilnInvocation.run(["gc", "--dry-run"], in: scratch.path)
             #expect(dryStatus == .exited(0))
-            #expect(dry.contains("would remove: \(leftover) (Kiln (pid \(kiln.process.pid)) is gone)"), "\(dry)")
+            #expect(dry.contains("would remove: \(leftover) (Kiln (pid \(kiln.process.pid) started at tick "), "\(dry)")
             // Leftovers of other dead runs on a developer's machine may be listed too; of this run,
             // exactly its work directory.
-            #expect(dry.split(separator: "\n").filter { $0.contains("lv-killed-\(kiln.process.pid)") }.count == 1, "\(dry)")
+            #expect(dry.split(separator: "\n").filter { $0.contains(entry) }.count == 1, "\(dry)")
             let (gcStatus, gc) = try await KilnInvocation.run(["gc"], in: scratch.path)
             #expect(gcStatus == .exited(0) && gc.contains("removed: \(leftover)"), "\(gc)")
             #expect(!FileManager.default.fileExists(atPath: leftover))
@@ -163,10 +165,12 @@ extension IntegrationTests {
                 ["run", "--platform", "libvirt", "--connect", uri, "basic.ssh", "--build", ReferenceBuild.path,
                  "--output-dir", "\(scratch.path)/lv-gone"], in: scratch.path)
             let connection = try LibvirtConnection(uri: uri)
-            try await Self.killOnceStarted(kiln, domain: "kiln-lv-gone-basic.ssh-m0", on: connection)
-            #expect(HostProcesses.matching("lv-gone@").isEmpty, "a mirror or QEMU of the killed run still runs")
-            let leftover = "\(LibvirtPlatform.workRoot)/lv-gone@\(ProcessInfo.processInfo.hostName)-\(kiln.process.pid)"
-            _ = try await LibvirtDaemon.onRemoteHost("test -d \(leftover)")
+            let domain = try await Self.killOnceStarted(kiln, run: "lv-gone", machine: "basic.ssh-m0", on: connection)
+            let listing = try await LibvirtDaemon.onRemoteHost("ls \(LibvirtPlatform.workRoot)")
+            let entry = try #require(Self.workDirectory(of: kiln, run: "lv-gone", domain: domain,
+                                                        in: listing.split(separator: "\n").map(String.init)))
+            #expect(HostProcesses.matching(entry).isEmpty, "a mirror or QEMU of the killed run still runs")
+            let leftover = "\(LibvirtPlatform.workRoot)/\(entry)"
             let (gcStatus, gc) = try await KilnInvocation.run(["gc", "--connect", uri], in: scratch.path)
             #expect(gcStatus == .exited(0), "\(gc)")
             #expect(gc.contains("removed: \(leftover) on \(LibvirtDaemon.remoteHost)"), "\(gc)")
@@ -175,14 +179,20 @@ extension IntegrationTests {
             #expect(try connection.domains().isEmpty, "virsh list --all on the remote host is not empty")
         }
 
-        /// Kills `kiln` with SIGKILL once `domain` runs on `connection`, and expects the domain
-        /// gone within 30 s.
-        static func killOnceStarted(_ kiln: KilnInvocation, domain: String, on connection: LibvirtConnection) async throws {
+        /// Kills `kiln` with SIGKILL once the domain of `machine` in the run whose output
+        /// directory is named `run` (`kiln-<run>-<token>-<machine>`) runs on `connection`, expects
+        /// the domain gone within 30 s, and returns its name.
+        @discardableResult
+        static func killOnceStarted(_ kiln: KilnInvocation, run: String, machine: String,
+                                    on connection: LibvirtConnection) async throws -> String {
+            func find() throws -> String? {
+                try connection.domains().map(\.name).first { $0.hasPrefix("kiln-\(run)-") && $0.hasSuffix("-\(machine)") }
+            }
             let deadline = ContinuousClock.now + .seconds(120)
-            while try connection.domain(named: domain) == nil, ContinuousClock.now < deadline, kiln.process.exitStatus == nil {
+            while try find() == nil, ContinuousClock.now < deadline, kiln.process.exitStatus == nil {
                 try await Task.sleep(for: .milliseconds(200))
             }
-            try #require(try connection.domain(named: domain) != nil, "the domain never started; kiln said:\n\(kiln.output)")
+            let domain = try #require(try find(), "the domain never started; kiln said:\n\(kiln.output)")
             kiln.process.send(SIGKILL)
             _ = await kiln.process.waitForExit()
             let gone = ContinuousClock.now + .seconds(30)
@@ -190,6 +200,18 @@ extension IntegrationTests {
                 try await Task.sleep(for: .milliseconds(200))
             }
             #expect(try connection.domain(named: domain) == nil, "the domain outlived kiln's SIGKILL")
+            return domain
+        }
+
+        /// The work directory of `kiln`'s run among `entries`: `<run id>-<pid>.<start time>`, or
+        /// `<run id>@<this host>-<pid>.<start time>` on a remote host, the run id read from its
+        /// domain's name.
+        static func workDirectory(of kiln: KilnInvocation, run: String, domain: String, in entries: [String]) -> String? {
+            let runID = run + "-" + domain.dropFirst("kiln-\(run)-".count).prefix(8)
+            return entries.first { entry in
+                (entry.hasPrefix("\(runID)-") || entry.hasPrefix("\(runID)@\(ProcessInfo.processInfo.hostName)-"))
+                    && entry.contains("-\(kiln.process.pid).")
+            }
         }
     }
 }
