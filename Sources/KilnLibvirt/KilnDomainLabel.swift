@@ -1,6 +1,6 @@
 import Foundation
 import KilnCore
-public import KilnPlatform
+import KilnPlatform
 
 /// The label Kiln puts in the `<metadata>` of every domain it starts: the run, the host Kiln
 /// ran on, its pid and its start time, so that `kiln gc` can tell a live run's domains from

@@ -68,7 +68,8 @@ public final class ConsoleWatcher: Sendable {
     /// The console's last `count` lines, for error messages.
     public func tail(lines count: Int) -> String {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return "" }
-        return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(count)
+        // A serial console ends lines with "\r\n", which Swift reads as one Character.
+        return text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).suffix(count)
             .map { ConsoleAnalyzer.clean(String($0)) }.joined(separator: "\n")
     }
 }

@@ -7,7 +7,7 @@ import Testing
 
 /// `kiln gc`'s rules against the test driver: only Kiln's domains of this host whose Kiln is
 /// gone are destroyed; live runs and other hosts' domains are kept.
-struct LeftoverCollectorTests {
+@Suite(.serialized) struct LeftoverCollectorTests {
     private static let deadPID: Int32 = 999_999
 
     private func domain(_ name: String, host: String, pid: Int32, startTime: UInt64? = nil,

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import KilnPlatform
@@ -13,5 +14,17 @@ struct ConsoleWatcherTests {
     ])
     func aCharacterCutByARead(bytes: [UInt8], complete: Int) {
         #expect(completeUTF8Prefix(bytes) == complete)
+    }
+}
+
+struct ConsoleTailTests {
+    /// A serial console's "\r\n" line ends count as lines: the tail is the last lines, not the
+    /// whole console.
+    @Test func theTailOfASerialConsoleIsItsLastLines() throws {
+        let path = NSTemporaryDirectory() + "kiln-console-\(UUID().uuidString).txt"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try (1...40).map { "line \($0)\r\n" }.joined().write(toFile: path, atomically: true, encoding: .utf8)
+        let console = ConsoleWatcher(path: path, started: .now)
+        #expect(console.tail(lines: 3) == "line 39\nline 40\n")
     }
 }
