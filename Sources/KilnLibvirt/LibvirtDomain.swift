@@ -61,6 +61,11 @@ public final class LibvirtDomain: @unchecked Sendable {
         guard virDomainReboot(pointer, 0) == 0 else { throw LibvirtError.last(operation: "reboot \(name)") }
     }
 
+    /// Resets the domain as its reset button would, without the guest's cooperation.
+    public func reset() throws(LibvirtError) {
+        guard virDomainReset(pointer, 0) == 0 else { throw LibvirtError.last(operation: "reset \(name)") }
+    }
+
     /// The domain's XML as libvirt has it now.
     public func xmlDescription() throws(LibvirtError) -> String {
         guard let text = virDomainGetXMLDesc(pointer, 0) else { throw LibvirtError.last(operation: "XML of \(name)") }

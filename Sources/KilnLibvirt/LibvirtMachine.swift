@@ -92,6 +92,11 @@ struct LibvirtLink: HypervisorLink {
 
     var resetCount: Int { watch.resets }
 
+    func resetHard() async throws {
+        let domain = domain
+        try await calls.run { try domain.reset() }
+    }
+
     func endedError() -> any Error {
         console.finish()
         if let fatal = console.fatal { return MachineError.bootFailed(machine: id, fatal, console: console.path) }

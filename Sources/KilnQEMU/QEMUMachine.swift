@@ -60,6 +60,10 @@ struct QEMULink: HypervisorLink {
     var hasEnded: Bool { process.exitStatus != nil }
     var resetCount: Int { qmp.events.count { $0.name == "RESET" } }
 
+    func resetHard() async throws {
+        _ = try await qmp.execute("system_reset")
+    }
+
     func endedError() -> any Error {
         console.finish()
         if let fatal = console.fatal { return MachineError.bootFailed(machine: id, fatal, console: console.path) }

@@ -14,6 +14,9 @@ public protocol HypervisorLink: Sendable {
     func endedError() -> any Error
     /// Resets of the guest seen so far.
     var resetCount: Int { get }
+    /// Resets the machine as its reset button would (QEMU's `system_reset`, libvirt's
+    /// `virDomainReset`): for a guest stuck in a reboot, never for a running one.
+    func resetHard() async throws
 }
 
 /// The part of a machine every platform shares, over SSH: logging in once the console allows
@@ -94,19 +97,23 @@ public final class SSHGuest: Sendable {
         let keyLines = console.hostKeyLines
         logger.info("rebooting", metadata: ["machine": "\(id)"])
         // The connection may drop before the command returns: that is the reboot working.
+        let watchdog = RebootWatchdog(machine: id, console: console, hypervisor: hypervisor, logger: logger)
         _ = try? await run("sudo systemctl reboot", timeout: .seconds(30))
         await closeConnection()
-        let deadline = ContinuousClock.now + .seconds(300)
-        while hypervisor.resetCount == resets {
-            if await hypervisor.hasEnded { throw hypervisor.endedError() }
-            guard ContinuousClock.now < deadline else {
-                throw MachineError.setupFailed(machine: id, "the guest did not reset within 300s of `systemctl reboot`")
+        let (connection, reset) = try await watchdog.guarding {
+            let deadline = ContinuousClock.now + .seconds(300)
+            while self.hypervisor.resetCount == resets {
+                if await self.hypervisor.hasEnded { throw self.hypervisor.endedError() }
+                guard ContinuousClock.now < deadline else {
+                    throw MachineError.setupFailed(machine: self.id, "the guest did not reset within 300s of `systemctl reboot`")
+                }
+                try await Task.sleep(for: .milliseconds(100))
             }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        let reset = ContinuousClock.now
-        let connection = try await within(Self.rebootLimit, doing: "logging in after the guest's reset", since: reset) {
-            try await self.waitForSSH(recordReadiness: false, keyLinesBefore: keyLines)
+            let reset = ContinuousClock.now
+            let connection = try await self.within(Self.rebootLimit, doing: "logging in after the guest's reset" + watchdog.note, since: reset) {
+                try await self.waitForSSH(recordReadiness: false, keyLinesBefore: keyLines)
+            }
+            return (connection, reset)
         }
         state.withLock { $0.connection = connection }
         let after = try await check("cat /proc/sys/kernel/random/boot_id")
@@ -125,23 +132,26 @@ public final class SSHGuest: Sendable {
         await closeConnection()
         let deadline = ContinuousClock.now + timeout
         let keyLines = console.hostKeyLines
+        let watchdog = RebootWatchdog(machine: id, console: console, hypervisor: hypervisor, logger: logger)
         logger.info("awaiting the guest's own reboot", metadata: ["machine": "\(id)"])
-        while true {
-            let remaining = deadline - ContinuousClock.now
-            guard remaining > .zero else {
-                throw MachineError.setupFailed(machine: id, "no new boot answered over SSH within \(Int(timeout.seconds))s of the guest's reboot")
+        try await watchdog.guarding {
+            while true {
+                let remaining = deadline - ContinuousClock.now
+                guard remaining > .zero else {
+                    throw MachineError.setupFailed(machine: self.id, "no new boot answered over SSH within \(Int(timeout.seconds))s of the guest's reboot" + watchdog.note)
+                }
+                let connection = try await self.within(remaining, doing: "awaiting the guest's own reboot" + watchdog.note, since: deadline - timeout) {
+                    try await self.waitForSSH(recordReadiness: false, keyLinesBefore: keyLines)
+                }
+                let now = try? await connection.exec("cat /proc/sys/kernel/random/boot_id", timeout: .seconds(30))
+                if let now, now.succeeded, !now.stdoutText.isEmpty, now.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) != bootID {
+                    self.state.withLock { $0.connection = connection }
+                    self.logger.info("back after the guest's reboot", metadata: ["machine": "\(self.id)"])
+                    return
+                }
+                await connection.close()
+                try await Task.sleep(for: .seconds(1))
             }
-            let connection = try await within(remaining, doing: "awaiting the guest's own reboot", since: deadline - timeout) {
-                try await self.waitForSSH(recordReadiness: false, keyLinesBefore: keyLines)
-            }
-            let now = try? await connection.exec("cat /proc/sys/kernel/random/boot_id", timeout: .seconds(30))
-            if let now, now.succeeded, !now.stdoutText.isEmpty, now.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) != bootID {
-                state.withLock { $0.connection = connection }
-                logger.info("back after the guest's reboot", metadata: ["machine": "\(id)"])
-                return
-            }
-            await connection.close()
-            try await Task.sleep(for: .seconds(1))
         }
     }
 
@@ -260,7 +270,7 @@ public final class SSHGuest: Sendable {
     /// `body`, or an error naming the machine once `limit` has passed.
     /// `body`, or an error after `limit` that says what was being done and what the console
     /// showed last.
-    private func within<T: Sendable>(_ limit: Duration, doing what: String, since: ContinuousClock.Instant,
+    private func within<T: Sendable>(_ limit: Duration, doing what: @autoclosure () -> String, since: ContinuousClock.Instant,
                                      _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await body() }
@@ -273,7 +283,7 @@ public final class SSHGuest: Sendable {
                 console.poll()
                 let waited = Int((ContinuousClock.now - since).seconds)
                 throw MachineError.setupFailed(
-                    machine: id, "SSH did not answer within \(waited)s (\(what)); the console's last lines:\n\(console.tail(lines: 15))")
+                    machine: id, "SSH did not answer within \(waited)s (\(what())); the console's last lines:\n\(console.tail(lines: 15))")
             }
             return value
         }
