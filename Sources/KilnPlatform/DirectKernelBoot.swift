@@ -28,6 +28,10 @@ public struct DirectKernelBoot: Sendable, Equatable {
         self.initramfsSHA256 = initramfsSHA256
     }
 
+    /// Why a directly booted machine is not rebooted: the hypervisor hands the same command
+    /// line, `ignition.firstboot` included, to every boot, so Ignition would run again.
+    public static let rebootRefusal = "a directly booted machine (--direct-kernel-boot) cannot be rebooted: every boot gets the same kernel command line, ignition.firstboot included, so Ignition would run again; boot from the disk to test reboots"
+
     /// The same boot with `arguments` appended to the command line (later arguments win in the
     /// kernel and in most of what reads `/proc/cmdline`).
     public func appending(_ arguments: [String]) -> DirectKernelBoot {

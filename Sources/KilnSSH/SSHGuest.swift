@@ -92,6 +92,7 @@ public final class SSHGuest: Sendable {
     /// is awaited in the new boot. The hypervisor's reset event says when the old boot is gone,
     /// so Kiln never mistakes the old boot's sshd, still up while the guest shuts down, for the new.
     public func reboot() async throws {
+        if kernelCommandLine != nil { throw MachineError.setupFailed(machine: id, DirectKernelBoot.rebootRefusal) }
         let before = try await check("cat /proc/sys/kernel/random/boot_id")
         let resets = hypervisor.resetCount
         let keyLines = console.hostKeyLines
@@ -129,6 +130,7 @@ public final class SSHGuest: Sendable {
     /// The guest reboots by itself: the connection breaks (or an old-boot sshd still answers
     /// while it shuts down), so Kiln logs in again until the boot id changes.
     public func awaitReboot(from bootID: String, timeout: Duration) async throws {
+        if kernelCommandLine != nil { throw MachineError.setupFailed(machine: id, DirectKernelBoot.rebootRefusal) }
         await closeConnection()
         let deadline = ContinuousClock.now + timeout
         let keyLines = console.hostKeyLines

@@ -121,6 +121,16 @@ extension RunCommand {
                                           machines: []))
                 return false
             }
+            // A directly booted machine gets the same command line, ignition.firstboot included,
+            // on every boot: a reboot would run Ignition again. Tests known to reboot are skipped.
+            if directKernelBoot != nil {
+                tests = tests.filter { test in
+                    guard test.metadata.tags.contains("reboot") else { return true }
+                    skipped.append(TestReport(name: test.metadata.name, result: .skip, duration: .zero,
+                                              error: DirectKernelBoot.rebootRefusal, output: "", machines: []))
+                    return false
+                }
+            }
             // kola reads the config repository's denylist; --denylist replaces it.
             let configDenylist = repository.map { "\($0)/kola-denylist.yaml" }
                 .flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }

@@ -89,4 +89,16 @@ struct DirectKernelBootCLITests {
         #expect(said.hasPrefix("kiln: error: --kargs needs --direct-kernel-boot in kiln run"), "\(said)")
         #expect(!FileManager.default.fileExists(atPath: "\(root)/out") && !FileManager.default.fileExists(atPath: "\(root)/work"))
     }
+
+    @Test func testsThatRebootAreSkippedWithTheReason() async throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let meta = try makeBuild(kernel: true, initramfs: true, kernelArgs: "console=ttyS0")
+        // ignition.reboot is the only test selected: nothing boots, the run reports the skip.
+        let (status, said) = try await kiln(["run", "--direct-kernel-boot", "--build", meta, "--output-dir", "\(root)/out", "ignition.reboot"])
+        #expect(status == .exited(0), "\(said)")
+        let report = try JSONDocument(parsing: String(contentsOfFile: "\(root)/out/report.json", encoding: .utf8)).value
+        let test = try #require(report["tests"]?.arrayValue?.first)
+        #expect(test["name"] == "ignition.reboot" && test["result"] == "SKIP")
+        #expect(test["error"]?.stringValue == DirectKernelBoot.rebootRefusal)
+    }
 }
