@@ -19,9 +19,10 @@ enum KernelBootCheck {
         ctx.log("/proc/cmdline: \(cmdline)")
         let words = cmdline.split(separator: " ").map(String.init)
         let grubImage = words.first { $0.hasPrefix("BOOT_IMAGE=") }
-        // The variable's value: 4 attribute bytes, then the entry's name in UTF-16LE.
+        // The variable's value: 4 attribute bytes, then the entry's name in UTF-16LE. efivarfs
+        // files cannot seek, so `tail` reads them from a pipe.
         let entry = try await ctx.machine.check(
-            "if [ -e \(loaderEntryVariable) ]; then tail -c +5 \(loaderEntryVariable) | tr -d '\\000'; else echo -n none; fi")
+            "if [ -e \(loaderEntryVariable) ]; then cat \(loaderEntryVariable) | tail -c +5 | tr -d '\\000'; else echo -n none; fi")
         if let given = ctx.machine.bootReport().kernelCommandLine {
             let missing = given.split(separator: " ").map(String.init).filter { !words.contains($0) }
             try ctx.require(missing.isEmpty, "booted directly with '\(given)', but /proc/cmdline ('\(cmdline)') lacks \(missing.joined(separator: " "))")
@@ -31,6 +32,7 @@ enum KernelBootCheck {
         } else {
             try ctx.require(entry != "none" || grubImage != nil,
                             "booted from the disk, but no boot loader says it started the kernel (no LoaderEntrySelected, no BOOT_IMAGE= in '\(cmdline)')")
+            try ctx.require(!entry.isEmpty, "systemd-boot's LoaderEntrySelected names no entry")
             ctx.log("booted from the disk by \(entry != "none" ? "systemd-boot, entry \(entry)" : "GRUB, \(grubImage ?? "")")")
         }
     }
