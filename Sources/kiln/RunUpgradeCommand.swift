@@ -94,7 +94,8 @@ struct RunUpgradeCommand: AsyncParsableCommand {
                 run: RunStart(build: candidate.buildID, stream: stream ?? candidate.stream, arch: candidate.architecture,
                               platform: platform.name, kilnVersion: Kiln.version, outputDirectory: output),
                 tags: Dictionary(registered.map { ($0.metadata.name, $0.metadata.tags) }, uniquingKeysWith: { first, _ in first }),
-                upgradeFrom: Dictionary(plan.paths.map { ($0.testName, $0.from.metadata.buildID) }, uniquingKeysWith: { first, _ in first }),
+                upgradeFrom: Dictionary(zip(registered, plan.paths).map { ($0.metadata.name, $1.from.metadata.buildID) },
+                                        uniquingKeysWith: { first, _ in first }),
                 forwardingTo: printer, onError: { printer.say("kiln: warning: results database: \($0)") })
         } catch {
             throw RunCommand.fail("results database in \(workdir.path): \(error)", status: 2)

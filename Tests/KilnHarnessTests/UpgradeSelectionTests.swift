@@ -18,4 +18,19 @@ struct UpgradeSelectionTests {
         let config = try #require(test.config)
         #expect(MachineState.ignitionPaths(of: config).contains("/etc/kiln-selftest/from-ignition"))
     }
+
+    @Test func aPathThatRunsASelfTestIsRecordedApartFromRealUpgrades() throws {
+        let builds = try FakeBuilds()
+        defer { builds.remove() }
+        let old = try LoadedBuild.load(from: try builds.make("12.1", in: "a"))
+        let new = try LoadedBuild.load(from: try builds.make("12.2", in: "b"))
+        let method = UpdateMethod(artifact: "update", guestPath: "/var/tmp/u", command: "true")
+        let path = try UpgradePath(from: old, to: new, payload: (method, "/nonexistent"), roles: ["n-1"], expectRollback: false)
+        let real = UpgradePathTest.registered(path, tests: UpgradeChecks.all, allowedJournalErrors: [])
+        #expect(real.metadata.name == "upgrade.from-12.1" && real.metadata.tags == ["upgrade", "upgrade-n-1"])
+        let selfTest = UpgradePathTest.registered(path, tests: try UpgradeChecks.selected(["selftest.*"]), allowedJournalErrors: [])
+        #expect(selfTest.metadata.name == "selftest.upgrade.from-12.1" && selfTest.metadata.tags == ["selftest"])
+        let rollback = try UpgradePath(from: old, to: new, payload: (method, "/nonexistent"), roles: ["given"], expectRollback: true)
+        #expect(rollback.testName == "upgrade.rollback.from-12.1" && rollback.tags == ["rollback", "rollback-given"])
+    }
 }

@@ -17,6 +17,10 @@ public struct UpgradeTest: Sendable {
     /// the old build again).
     public var runsAfterRollback: Bool
 
+    /// A test that must fail, proving a check works (`selftest.*`): a path that runs one is
+    /// recorded apart from real upgrade results (see ``UpgradePathTest``).
+    public var isSelfTest: Bool { name.hasPrefix("selftest.") }
+
     public init(name: String, description: String, config: IgnitionConfig? = nil, runsAfterRollback: Bool = false,
                 before: @escaping @Sendable (UpgradeContext) async throws -> Void,
                 after: @escaping @Sendable (UpgradeContext) async throws -> Void) {
