@@ -97,7 +97,7 @@ extension IntegrationTests {
             let (promoted, promotedOutput) = try await kiln(["promote", "--build", v2, "--to", "testing", "--workdir", workdir], scratch)
             #expect(promoted == .exited(0) && promotedOutput.contains("kiln promote: \(v2) entered testing"), "\(promotedOutput)")
             let enteredTesting = Date()
-            // Into stable: too young now (a minute's soak); gate --at sees it promotable later, and
+            // Into stable: too young now (a 30-second soak); gate --at sees it promotable later, and
             // promote (which always decides as of now, and has no --at) waits for the soak.
             let (youngStatus, young) = try await kiln(["gate", "--build", v2, "--to", "stable", "--workdir", workdir], scratch)
             #expect(youngStatus == .exited(1) && young.contains("too-young"), "\(young)")
@@ -110,7 +110,7 @@ extension IntegrationTests {
             #expect(dryStatus == .exited(0), "\(dry)")
             let decision = try JSONDocument(parsing: dry)
             #expect(decision.value["promotable"] == JSONValue.bool(true), "\(dry)")
-            let soaked = enteredTesting.addingTimeInterval(62).timeIntervalSinceNow
+            let soaked = enteredTesting.addingTimeInterval(32).timeIntervalSinceNow
             if soaked > 0 { try await Task.sleep(for: .seconds(soaked)) }
             let (stableStatus, stable) = try await kiln(["promote", "--build", v2, "--to", "stable", "--rollout-hours", "48",
                                                          "--workdir", workdir], scratch)
@@ -138,7 +138,7 @@ extension IntegrationTests {
                   - tests: "basic.*"
               stable:
                 from: [testing]
-                soak: 1m
+                soak: 30s
                 required:
                   - tests: "basic.*"
                   - tag: upgrade

@@ -141,14 +141,17 @@ struct SSHConnectionTests {
 
     @Test func aPortThatIsNotSSHFailsFast() async throws {
         // A listener that accepts and never speaks: QEMU's forward before the guest's sshd is up.
-        let port = try freeLoopbackPort()
+        // Bound to port 0 and asked which port it got: a port found free first and bound later
+        // can be taken in between by the many tests running beside this one.
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
-        var address = loopbackAddress(port: port)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        var address = loopbackAddress(port: 0)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
         }
-        try #require(bound == 0 && listen(fd, 4) == 0, "could not listen on 127.0.0.1:\(port)")
+        try #require(bound && listen(fd, 4) == 0, "could not listen on 127.0.0.1")
+        let port = Int(UInt16(bigEndian: address.sin_port))
         let start = ContinuousClock.now
         await #expect(throws: SSHError.self) {
             _ = try await SSHConnection.connect(
