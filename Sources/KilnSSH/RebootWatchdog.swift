@@ -7,10 +7,11 @@ import Synchronization
 /// Watches a guest while it reboots and resets it through the hypervisor when the reboot
 /// stalls: once the reboot has begun (the hypervisor saw a reset, or the kernel printed
 /// `reboot: Restarting system` on the console) and then the console stays silent for
-/// `stallLimit`, nothing is booting. Under TCG, OVMF has been seen (rarely, on a loaded host)
-/// to print nothing for ten minutes after a guest's warm reset; the same machine reset again
-/// boots normally. A guest whose reboot has not begun is never touched, however quiet its
-/// console: it may be running a test that reboots it later.
+/// `stallLimit`, nothing is booting. Under TCG, a guest has been seen (rarely, on a loaded host)
+/// to print nothing for ten minutes after `reboot: machine restart`; whether a second reset gets
+/// such a machine booting has not been observed yet (the watchdog has not fired in a run so far).
+/// A guest whose reboot has not begun is never touched, however quiet its console: it may be
+/// running a test that reboots it later.
 final class RebootWatchdog: Sendable {
     let machine: String
     let console: ConsoleWatcher
